@@ -1,0 +1,47 @@
+import { ProviderError, UsageError, exitCodeFor } from "../errors/index.ts";
+import { stripAnsi } from "../logging/ansi.ts";
+import { FEATURE_ID, type LogFormat } from "../logging/record.ts";
+
+/**
+ * The error block on stderr: `encore-ts <operation>: <CATEGORY>: <message>`, then issues,
+ * detail and a fix (spec §6). One JSON record in JSON mode. A stack trace only for a bug.
+ */
+export function renderError(error: unknown, format: LogFormat, redact: (text: string) => string): string {
+  const exitCode = exitCodeFor(error);
+  if (error instanceof ProviderError) {
+    const issues = error.issues.map((issue) => ({ ...issue, message: redact(issue.message) }));
+    const detail = error.detail === undefined ? undefined : redact(stripAnsi(error.detail));
+    const message = redact(error.message);
+    if (format === "json") {
+      return JSON.stringify({
+        time: new Date().toISOString(),
+        level: "error",
+        message,
+        provider: error.provider,
+        operation: error.operation,
+        feature: FEATURE_ID,
+        category: error.category,
+        exitCode,
+        ...(issues.length ? { issues } : {}),
+        ...(detail ? { detail } : {}),
+        ...(error.fix ? { fix: error.fix } : {}),
+        ...error.facts,
+      });
+    }
+    const lines = [`${error.provider} ${error.operation}: ${error.category}: ${message}`];
+    if (issues.length > 1 || (issues.length === 1 && !message.startsWith(issues[0]!.path))) {
+      for (const issue of issues) lines.push(`  - ${issue.path}: ${issue.message}${issue.fix ? ` (${issue.fix})` : ""}`);
+    }
+    if (detail) lines.push("  last output:", ...detail.split("\n").map((line) => `    ${line}`));
+    if (error.fix) lines.push(`  fix: ${error.fix}`);
+    return lines.join("\n");
+  }
+  if (error instanceof UsageError) {
+    if (format === "json") return JSON.stringify({ time: new Date().toISOString(), level: "error", message: error.message, feature: FEATURE_ID, category: "USAGE", exitCode, fix: error.fix });
+    return `stagecraft-encore: ${error.message}\n  fix: ${error.fix}`;
+  }
+  const bug = error instanceof Error ? error : new Error(String(error));
+  const text = redact(bug.stack ?? bug.message);
+  if (format === "json") return JSON.stringify({ time: new Date().toISOString(), level: "error", message: `internal error: ${redact(bug.message)}`, feature: FEATURE_ID, category: "INTERNAL", exitCode, stack: text });
+  return `stagecraft-encore: internal error (this is a bug, please report it): ${redact(bug.message)}\n${text}`;
+}

@@ -1,0 +1,75 @@
+import type * as v from "valibot";
+import type { Issue } from "../errors/index.ts";
+import { didYouMean } from "./did-you-mean.ts";
+import { printable } from "./listen.ts";
+
+type AnySchema = v.GenericSchema & { entries?: Record<string, AnySchema>; wrapped?: AnySchema; item?: AnySchema };
+type ValibotIssue = v.BaseIssue<unknown>;
+
+/** Dot-path of an issue below `prefix`, with array indexes in brackets: `dev.encore_secrets.from_env[2]`. */
+export function issuePath(prefix: string, issue: ValibotIssue): string {
+  let out = prefix;
+  for (const item of issue.path ?? []) {
+    const key = item.key;
+    out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+  }
+  return out;
+}
+
+/** The keys a strict object accepts at the given key path, for "did you mean". */
+export function knownKeysAt(schema: AnySchema, keys: readonly unknown[]): string[] {
+  let node: AnySchema | undefined = schema;
+  for (const key of keys) {
+    node = unwrap(node);
+    node = typeof key === "number" ? node?.item : node?.entries?.[String(key)];
+  }
+  const entries = unwrap(node)?.entries;
+  return entries ? Object.keys(entries) : [];
+}
+
+function unwrap(node: AnySchema | undefined): AnySchema | undefined {
+  while (node?.wrapped) node = node.wrapped;
+  return node;
+}
+
+/** Turns valibot's issues into the provider's: a dot-path, a plain message, and a fix where one is known. */
+export function toIssues(schema: AnySchema, prefix: string, issues: readonly ValibotIssue[]): Issue[] {
+  return issues.map((issue) => {
+    const path = issuePath(prefix, issue);
+    if (issue.type === "strict_object" && issue.expected === "never") {
+      const keys = (issue.path ?? []).map((item) => item.key);
+      const unknown = String(keys.at(-1));
+      const known = knownKeysAt(schema, keys.slice(0, -1));
+      const guess = didYouMean(unknown, known);
+      return {
+        path,
+        message: `unknown key "${printable(unknown)}"`,
+        fix: guess ? `did you mean "${guess}"?` : `known keys here: ${known.join(", ")}`,
+      };
+    }
+    if (issue.kind === "schema") {
+      return { path, message: `must be ${article(issue.expected ?? "a value")}, got ${describeReceived(issue)}` };
+    }
+    return { path, message: issue.message };
+  });
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = {
+    string: "a string",
+    boolean: "true or false",
+    number: "a number",
+    Object: "a mapping",
+    Array: "a list",
+  };
+  return names[expected] ?? expected;
+}
+
+function describeReceived(issue: ValibotIssue): string {
+  const input = issue.input;
+  if (input === null || input === undefined) return "nothing (empty or null)";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "a mapping";
+  if (typeof input === "string") return `the string "${printable(input, 40)}"`;
+  return `${typeof input} ${printable(String(input), 40)}`;
+}

@@ -1,0 +1,151 @@
+import { closeSync, constants, openSync, readSync, statSync, accessSync } from "node:fs";
+import type { Issue, Operation } from "../errors/index.ts";
+import { checkImageReference, checkRegistry, checkTag } from "../image/reference.ts";
+import { MAX_CA_FILE_BYTES, inspectPem } from "../tls/certificate.ts";
+import { printable } from "./listen.ts";
+import { resolveInsideProject } from "./paths.ts";
+
+// Cross-field and file-system rules (spec §3.3). They read the raw block with type
+// guards, so they still run when the schema found other problems: every problem is
+// reported at once.
+
+export const PROVIDER_PREFIX = "backend.providers.encore-ts";
+
+export interface RuleContext {
+  projectDir: string;
+  operation: Operation;
+  /** `project.registry`, for builds. */
+  registry?: unknown;
+  /** `--tag`, for builds. */
+  imageTag?: string;
+}
+
+type Raw = Record<string, unknown>;
+
+function section(raw: unknown, key: string): Raw {
+  const value = isRecord(raw) ? raw[key] : undefined;
+  return isRecord(value) ? value : {};
+}
+
+export function isRecord(value: unknown): value is Raw {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function checkRules(raw: unknown, ctx: RuleContext): Issue[] {
+  const issues: Issue[] = [];
+  const dev = section(raw, "dev");
+  const build = section(raw, "build");
+  const at = (field: string) => `${PROVIDER_PREFIX}.${field}`;
+
+  if (ctx.operation === "dev") {
+    if (!("listen" in dev) || dev.listen === undefined) {
+      issues.push({ path: at("dev.listen"), message: "is required for dev", fix: 'add listen: "0.0.0.0:4000" under dev' });
+    }
+    if (!("env_file" in dev) || dev.env_file === undefined) {
+      issues.push({ path: at("dev.env_file"), message: "is required for dev", fix: "add env_file: .env.local under dev (the file may be empty)" });
+    } else if (typeof dev.env_file === "string") {
+      const located = locateFile(ctx.projectDir, dev.env_file, at("dev.env_file"), "create the file (it may be empty) or fix the path");
+      if ("issue" in located) issues.push(located.issue);
+    }
+    if (typeof dev.workdir === "string") issues.push(...checkDirectory(ctx.projectDir, dev.workdir, at("dev.workdir")));
+  }
+
+  // The CA is part of the environment for both dev and build (the build's encore daemon downloads too).
+  if (typeof dev.node_extra_ca_certs === "string") {
+    issues.push(...checkCaFile(ctx.projectDir, dev.node_extra_ca_certs, at("dev.node_extra_ca_certs")));
+  }
+
+  if (ctx.operation === "build") {
+    if (typeof build.workdir === "string") issues.push(...checkDirectory(ctx.projectDir, build.workdir, at("build.workdir")));
+    issues.push(...checkReference(ctx, build));
+  }
+  return issues;
+}
+
+function checkReference(ctx: RuleContext, build: Raw): Issue[] {
+  const issues: Issue[] = [];
+  let registry: string | undefined;
+  if (ctx.registry !== undefined && ctx.registry !== null) {
+    if (typeof ctx.registry !== "string") {
+      issues.push({ path: "project.registry", message: "must be a string such as ghcr.io/your-org" });
+    } else {
+      const check = checkRegistry(ctx.registry);
+      if (check.ok) registry = ctx.registry;
+      else issues.push({ path: "project.registry", message: `"${printable(ctx.registry)}" ${check.message}` });
+    }
+  }
+  if (ctx.imageTag !== undefined) {
+    const check = checkTag(ctx.imageTag);
+    if (!check.ok) {
+      issues.push({ path: "--tag", message: `"${printable(ctx.imageTag)}" ${check.message}`, fix: "pass a git SHA or a version, e.g. --tag 1a2b3c4" });
+    } else if (issues.length === 0 && typeof build.image_name !== "number") {
+      const imageName = typeof build.image_name === "string" ? build.image_name : "api";
+      const suffix = typeof build.docker_tag_suffix === "string" ? build.docker_tag_suffix : "";
+      const whole = checkImageReference({ registry, imageName, tag: ctx.imageTag, suffix });
+      if (!whole.ok) issues.push({ path: `${PROVIDER_PREFIX}.build`, message: `the image reference is invalid: ${whole.message}` });
+    }
+  }
+  return issues;
+}
+
+function locateFile(projectDir: string, value: string, path: string, fix: string): { file: string } | { issue: Issue } {
+  const resolved = resolveInsideProject(projectDir, value);
+  if (!resolved.ok) return { issue: { path, message: resolved.message, fix: resolved.fix } };
+  const stat = statOrUndefined(resolved.path);
+  if (!stat) return { issue: { path, message: `file not found: ${resolved.path}`, fix } };
+  if (!stat.isFile()) return { issue: { path, message: `${resolved.path} is not a regular file`, fix } };
+  return { file: resolved.path };
+}
+
+function checkDirectory(projectDir: string, value: string, path: string): Issue[] {
+  const resolved = resolveInsideProject(projectDir, value);
+  if (!resolved.ok) return [{ path, message: resolved.message, fix: resolved.fix }];
+  const stat = statOrUndefined(resolved.path);
+  const fix = "point it at the directory that holds encore.app (relative to the project directory)";
+  if (!stat) return [{ path, message: `directory not found: ${resolved.path}`, fix }];
+  if (!stat.isDirectory()) return [{ path, message: `${resolved.path} is not a directory`, fix }];
+  return [];
+}
+
+function checkCaFile(projectDir: string, value: string, path: string): Issue[] {
+  const located = locateFile(projectDir, value, path, "point it at your CA certificate in PEM form, e.g. mkcert's rootCA.pem");
+  if ("issue" in located) return [located.issue];
+  const { file } = located;
+  let text: string;
+  try {
+    accessSync(file, constants.R_OK);
+    text = readHead(file, MAX_CA_FILE_BYTES + 1);
+  } catch (error) {
+    return [{ path, message: `${file} is not readable: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, fix: "make the file readable by the user that runs the dev server" }];
+  }
+  if (Buffer.byteLength(text) > MAX_CA_FILE_BYTES) {
+    return [{ path, message: `${file} is larger than 1 MiB; that is not a CA certificate`, fix: "point it at the CA certificate (PEM)" }];
+  }
+  const pem = inspectPem(text);
+  if (pem.kind === "private-key") {
+    return [{ path, message: `${file} contains a PRIVATE KEY, not a CA certificate`, fix: "point it at the CA certificate (e.g. rootCA.pem), never its key (rootCA-key.pem); and keep keys out of the project" }];
+  }
+  if (pem.kind === "invalid") {
+    return [{ path, message: `${file} is not a PEM certificate: ${pem.reason}`, fix: "point it at the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)" }];
+  }
+  return [];
+}
+
+function readHead(file: string, bytes: number): string {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, read).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,128 @@
+import { resolve } from "node:path";
+import * as v from "valibot";
+import { ProviderError, type Issue, type Operation } from "../errors/index.ts";
+import type { SecretType } from "../secrets/types.ts";
+import { toIssues } from "./issues.ts";
+import { parseListen, type ListenAddress } from "./listen.ts";
+import { PROVIDER_PREFIX, checkRules, type RuleContext } from "./rules.ts";
+import { EncoreTsSchema, type EncoreTsConfig } from "./schema.ts";
+
+export const PROVIDER_ID = "encore-ts";
+
+/** What dev needs, fully resolved: absolute paths, parsed address, defaults applied. */
+export interface DevSettings {
+  projectDir: string;
+  workDir: string;
+  envFile: string;
+  listen: ListenAddress;
+  disableTelemetry: boolean;
+  caFile: string | undefined;
+  secrets: { types: SecretType[]; fromEnv: string[]; concurrency: number };
+  readinessTimeoutMs: number;
+  shutdownTimeoutMs: number;
+}
+
+/** What build needs, fully resolved. */
+export interface BuildSettings {
+  projectDir: string;
+  workDir: string;
+  registry: string | undefined;
+  imageName: string;
+  tagSuffix: string;
+  disableTelemetry: boolean;
+  caFile: string | undefined;
+}
+
+export type Validation = { ok: true; config: EncoreTsConfig } | { ok: false; issues: Issue[] };
+
+/** Schema and rules together; never throws, so callers (doctor, plan) can list every problem. */
+export function validateProviderConfig(raw: unknown, ctx: RuleContext): Validation {
+  const parsed = v.safeParse(EncoreTsSchema, raw ?? {});
+  const issues = [
+    ...(parsed.success ? [] : toIssues(EncoreTsSchema, PROVIDER_PREFIX, parsed.issues)),
+    ...checkRules(raw ?? {}, ctx),
+  ];
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues: sortIssues(issues) };
+  return { ok: true, config: parsed.output };
+}
+
+function sortIssues(issues: Issue[]): Issue[] {
+  return issues.toSorted((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export function invalidConfig(operation: Operation, issues: readonly Issue[], source?: string): ProviderError {
+  const where = source ? ` in ${source}` : "";
+  const first = issues[0];
+  const message =
+    issues.length === 1 && first ? `${first.path}: ${first.message}${where}` : `${issues.length} problems${where}`;
+  return new ProviderError({
+    category: "INVALID_CONFIG",
+    provider: PROVIDER_ID,
+    operation,
+    message,
+    issues,
+    fix: issues.length === 1 ? first?.fix : "fix each problem listed above; all of them were found at once",
+  });
+}
+
+function validated(raw: unknown, ctx: RuleContext, source?: string): EncoreTsConfig {
+  const result = validateProviderConfig(raw, ctx);
+  if (!result.ok) throw invalidConfig(ctx.operation, result.issues, source);
+  return result.config;
+}
+
+export interface DevContext {
+  projectDir: string;
+  /** `--listen`, which overrides `dev.listen` (spec §4.4). */
+  listenOverride?: string | undefined;
+  source?: string | undefined;
+}
+
+export function resolveDevSettings(raw: unknown, ctx: DevContext): DevSettings {
+  const overrideIssues: Issue[] = [];
+  const override = ctx.listenOverride === undefined ? undefined : parseListen(ctx.listenOverride);
+  if (override && !override.ok) overrideIssues.push({ path: "--listen", message: override.message, fix: override.fix });
+  const result = validateProviderConfig(raw, { projectDir: ctx.projectDir, operation: "dev" });
+  const issues = [...overrideIssues, ...(result.ok ? [] : result.issues)];
+  if (!result.ok || issues.length > 0) throw invalidConfig("dev", issues, ctx.source);
+
+  const dev = result.config.dev;
+  const listen = override ?? parseListen(dev.listen as string);
+  if (!listen.ok) throw new Error("unreachable: dev.listen was validated");
+  return {
+    projectDir: ctx.projectDir,
+    workDir: dev.workdir ? resolve(ctx.projectDir, dev.workdir) : ctx.projectDir,
+    envFile: resolve(ctx.projectDir, dev.env_file as string),
+    listen: listen.value,
+    disableTelemetry: dev.disable_telemetry,
+    caFile: dev.node_extra_ca_certs ? resolve(ctx.projectDir, dev.node_extra_ca_certs) : undefined,
+    secrets: {
+      types: dev.encore_secrets.types as SecretType[],
+      fromEnv: dev.encore_secrets.from_env,
+      concurrency: dev.encore_secrets.concurrency,
+    },
+    readinessTimeoutMs: dev.readiness.timeout_ms,
+    shutdownTimeoutMs: dev.shutdown.timeout_ms,
+  };
+}
+
+export interface BuildContext {
+  projectDir: string;
+  imageTag: string;
+  registry?: unknown;
+  source?: string | undefined;
+}
+
+export function resolveBuildSettings(raw: unknown, ctx: BuildContext): BuildSettings {
+  const config = validated(raw, { projectDir: ctx.projectDir, operation: "build", registry: ctx.registry, imageTag: ctx.imageTag }, ctx.source);
+  const { build, dev } = config;
+  return {
+    projectDir: ctx.projectDir,
+    workDir: build.workdir ? resolve(ctx.projectDir, build.workdir) : ctx.projectDir,
+    registry: typeof ctx.registry === "string" && ctx.registry !== "" ? ctx.registry : undefined,
+    imageName: build.image_name,
+    tagSuffix: build.docker_tag_suffix,
+    disableTelemetry: dev.disable_telemetry,
+    caFile: dev.node_extra_ca_certs ? resolve(ctx.projectDir, dev.node_extra_ca_certs) : undefined,
+  };
+}

@@ -1,0 +1,54 @@
+// Composes the environment every `encore` call gets (spec §4.3). Pure: the caller
+// reads files and writes the CA bundle; this only decides keys, values and sources.
+
+export type EnvSource = "process" | "env_file" | "config";
+
+export interface EnvEntry {
+  value: string;
+  source: EnvSource;
+}
+
+/** Ordered keys → value and where it came from (the `plan` command shows the sources). */
+export type Environment = ReadonlyMap<string, EnvEntry>;
+
+export interface EnvironmentInput {
+  processEnv: Readonly<Record<string, string | undefined>>;
+  /** Parsed env_file; dev only. */
+  fileEnv?: Readonly<Record<string, string>>;
+  disableTelemetry: boolean;
+  /** Absolute path of the project's extra CA (`node_extra_ca_certs`). */
+  caFile?: string | undefined;
+  /** System bundle + the extra CA, for the Go-based encore CLI, git and curl. */
+  caBundle?: string | undefined;
+}
+
+export function composeEnvironment(input: EnvironmentInput): Environment {
+  const env = new Map<string, EnvEntry>();
+  for (const [key, value] of Object.entries(input.processEnv)) {
+    if (value !== undefined) env.set(key, { value, source: "process" });
+  }
+  // dotenv's convention: a variable already set in the process environment wins over the file.
+  for (const [key, value] of Object.entries(input.fileEnv ?? {})) {
+    if (!env.has(key)) env.set(key, { value, source: "env_file" });
+  }
+  // Encore accepts exactly "1" (encore-cli.md).
+  if (input.disableTelemetry) env.set("DISABLE_ENCORE_TELEMETRY", { value: "1", source: "config" });
+  if (input.caFile) env.set("NODE_EXTRA_CA_CERTS", { value: input.caFile, source: "config" });
+  if (input.caBundle) {
+    // Go ignores NODE_EXTRA_CA_CERTS and reads SSL_CERT_FILE; git and curl have their own variables.
+    for (const key of ["SSL_CERT_FILE", "GIT_SSL_CAINFO", "CURL_CA_BUNDLE"]) {
+      env.set(key, { value: input.caBundle, source: "config" });
+    }
+  }
+  return env;
+}
+
+export function toRecord(env: Environment): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [key, entry] of env) record[key] = entry.value;
+  return record;
+}
+
+export function lookup(env: Environment, key: string): string | undefined {
+  return env.get(key)?.value;
+}

@@ -1,0 +1,35 @@
+import { stripAnsi } from "./ansi.ts";
+import type { LogRecord } from "./record.ts";
+
+const COLORS = { error: "\u001B[31m", warn: "\u001B[33m", info: "\u001B[36m", debug: "\u001B[90m" } as const;
+const RESET = "\u001B[0m";
+const DIM = "\u001B[2m";
+
+export interface PrettyOptions {
+  color: boolean;
+}
+
+/** One JSON object per line; ANSI stripped; the spec's fields first. */
+export function formatJson(record: LogRecord): string {
+  const { time, level, message, provider, operation, feature, stream, fields } = record;
+  const out: Record<string, unknown> = { time: time.toISOString(), level, message: stripAnsi(message), provider, operation, feature };
+  if (stream) out.stream = stream;
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined && !(key in out)) out[key] = value;
+  return JSON.stringify(out);
+}
+
+/** `12:00:01.234 INFO  encore-ts dev  message key=value`; relayed encore lines get a `│` gutter. */
+export function formatPretty(record: LogRecord, options: PrettyOptions): string {
+  const time = record.time.toISOString().slice(11, 23);
+  const level = record.level.toUpperCase().padEnd(5);
+  const scope = `${record.provider} ${record.operation}`;
+  const message = options.color ? record.message : stripAnsi(record.message);
+  const extras = Object.entries(record.fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(",") : String(value)}`)
+    .join(" ");
+  const body = record.stream ? `│ ${message}` : message;
+  const tail = extras ? ` ${options.color ? DIM : ""}${extras}${options.color ? RESET : ""}` : "";
+  if (!options.color) return `${time} ${level} ${scope}  ${body}${tail}`;
+  return `${DIM}${time}${RESET} ${COLORS[record.level]}${level}${RESET} ${DIM}${scope}${RESET}  ${body}${tail}`;
+}

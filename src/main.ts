@@ -1,0 +1,10 @@
+import { run } from "./cli/run.ts";
+
+// The entry point: the only place that sets the process exit code (style principle 2).
+process.exitCode = await run({
+  argv: process.argv.slice(2),
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

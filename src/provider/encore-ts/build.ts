@@ -1,0 +1,93 @@
+import { resolveBuildSettings, type BuildSettings } from "../../config/settings.ts";
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from "../../config/schema.ts";
+import { ProviderError } from "../../errors/index.ts";
+import { buildDockerArgs } from "../../encore/commands.ts";
+import { levelOfLine } from "../../encore/banner.ts";
+import { describeExit, stopGracefully } from "../../encore/stop.ts";
+import { toRecord, type Environment } from "../../env/environment.ts";
+import { formatImageReference } from "../../image/reference.ts";
+import { LineTail } from "../../logging/tail.ts";
+import { startProcess, type CommandSpec } from "../../process/spawn.ts";
+import type { BuildDockerOptions } from "../types.ts";
+import { prepareEnvironment } from "./environment.ts";
+import { checkEncoreVersion, requireAppRoot, requireEncore } from "./preflight.ts";
+
+export interface PreparedBuild {
+  settings: BuildSettings;
+  imageRef: string;
+  env: Environment;
+  build: CommandSpec;
+}
+
+export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
+  const settings = resolveBuildSettings(opts.config.block, {
+    projectDir: opts.workDir,
+    imageTag: opts.imageTag,
+    registry: opts.config.registry,
+    source: opts.config.source,
+  });
+  const encore = requireEncore(opts.env.PATH, "build");
+  requireAppRoot(settings.workDir, "build", "backend.providers.encore-ts.build.workdir");
+  const imageRef = formatImageReference({ registry: settings.registry, imageName: settings.imageName, tag: opts.imageTag, suffix: settings.tagSuffix });
+  // Builds read no env_file: CI supplies its environment directly. Telemetry and CA apply as for dev.
+  const env = prepareEnvironment({ operation: "build", processEnv: opts.env, disableTelemetry: settings.disableTelemetry, caFile: settings.caFile, log: opts.log });
+  return { settings, imageRef, env, build: { file: encore, args: buildDockerArgs(imageRef), cwd: settings.workDir, env: toRecord(env) } };
+}
+
+export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal): Promise<string> {
+  const log = opts.log;
+  const prepared = prepareBuild(opts);
+  const { imageRef, build } = prepared;
+  const cancelled = (extra: string) =>
+    new ProviderError({
+      category: "BUILD_FAILED",
+      provider: "encore-ts",
+      operation: "build",
+      message: `build of ${imageRef} was cancelled${extra}`,
+      fix: "run the build again; a cancelled build never counts as a success",
+      facts: { imageRef },
+    });
+  if (signal.aborted) throw cancelled("");
+
+  await checkEncoreVersion(build, log);
+  if (signal.aborted) throw cancelled("");
+
+  log.info(`building ${imageRef} with encore build docker`, { imageRef, cwd: build.cwd });
+  log.debug("command", { argv: [build.file, ...build.args] });
+  const started = performance.now();
+  const tail = new LineTail();
+  const child = startProcess(build, (stream, line) => {
+    const safe = log.redactor.redact(line);
+    tail.push(safe);
+    log.line(stream, safe, levelOfLine(line));
+  });
+
+  const outcome = await Promise.race([
+    child.exited.then((exit) => ({ exit, stopped: false })),
+    new Promise<{ exit: undefined; stopped: true }>((resolve) =>
+      signal.addEventListener("abort", () => resolve({ exit: undefined, stopped: true }), { once: true }),
+    ),
+  ]);
+  if (outcome.stopped) {
+    log.warn("cancelling encore build (SIGINT)");
+    const { exit } = await stopGracefully(child, DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    // Upstream quirk: encore exits 0 after Ctrl-C during a build. Never read that as success.
+    throw cancelled(` (encore ${describeExit(exit)})`);
+  }
+  const { exit } = outcome;
+  if (exit.exitCode !== 0) {
+    throw new ProviderError({
+      category: "BUILD_FAILED",
+      provider: "encore-ts",
+      operation: "build",
+      message: `encore build docker ${imageRef} ${describeExit(exit)}`,
+      detail: tail.text(),
+      fix: tail.text().includes("infra configuration is incomplete")
+        ? "the app uses infrastructure: give the build an infra config (see the README, build options)"
+        : "read encore's output above",
+      facts: { imageRef, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },
+    });
+  }
+  log.info(`built ${imageRef}`, { imageRef, durationMs: Math.round(performance.now() - started) });
+  return imageRef;
+}
