@@ -3,7 +3,14 @@ import type { Issue } from "../errors/index.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { printable } from "./listen.ts";
 
-type AnySchema = v.GenericSchema & { entries?: Record<string, AnySchema>; wrapped?: AnySchema; item?: AnySchema };
+/** The parts of a valibot schema object that "did you mean" walks through. */
+interface SchemaNode {
+  entries?: Record<string, SchemaNode>;
+  wrapped?: SchemaNode;
+  item?: SchemaNode;
+  pipe?: readonly SchemaNode[];
+}
+type AnySchema = unknown;
 type ValibotIssue = v.BaseIssue<unknown>;
 
 /** Dot-path of an issue below `prefix`, with array indexes in brackets: `dev.encore_secrets.from_env[2]`. */
@@ -18,7 +25,7 @@ export function issuePath(prefix: string, issue: ValibotIssue): string {
 
 /** The keys a strict object accepts at the given key path, for "did you mean". */
 export function knownKeysAt(schema: AnySchema, keys: readonly unknown[]): string[] {
-  let node: AnySchema | undefined = schema;
+  let node = schema as SchemaNode | undefined;
   for (const key of keys) {
     node = unwrap(node);
     node = typeof key === "number" ? node?.item : node?.entries?.[String(key)];
@@ -27,8 +34,13 @@ export function knownKeysAt(schema: AnySchema, keys: readonly unknown[]): string
   return entries ? Object.keys(entries) : [];
 }
 
-function unwrap(node: AnySchema | undefined): AnySchema | undefined {
-  while (node?.wrapped) node = node.wrapped;
+/** Looks through optional() and pipe() to the schema that has the entries or items. */
+function unwrap(node: SchemaNode | undefined): SchemaNode | undefined {
+  while (node) {
+    if (node.wrapped) node = node.wrapped;
+    else if (node.pipe && !node.entries && !node.item) node = node.pipe.find((item) => item.entries || item.item) ?? node.pipe[0];
+    else return node;
+  }
   return node;
 }
 
@@ -47,7 +59,7 @@ export function toIssues(schema: AnySchema, prefix: string, issues: readonly Val
         fix: guess ? `did you mean "${guess}"?` : `known keys here: ${known.join(", ")}`,
       };
     }
-    if (issue.kind === "schema") {
+    if (issue.kind === "schema" && issue.type !== "custom") {
       return { path, message: `must be ${article(issue.expected ?? "a value")}, got ${describeReceived(issue)}` };
     }
     return { path, message: issue.message };

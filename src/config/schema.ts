@@ -16,6 +16,16 @@ export const DEFAULT_SECRET_CONCURRENCY = 4;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** valibot's objects accept arrays (they are objects too); a YAML list where a mapping belongs is an error. */
+const mapping = <const E extends v.ObjectEntries>(entries: E) =>
+  v.pipe(
+    v.custom<Record<string, unknown>>(
+      (input) => typeof input === "object" && input !== null && !Array.isArray(input),
+      (issue) => `must be a mapping, got ${Array.isArray(issue.input) ? "a list" : issue.input === null ? "nothing (empty or null)" : typeof issue.input}`,
+    ),
+    v.strictObject(entries),
+  );
+
 const path = v.pipe(
   v.string(),
   v.nonEmpty("must not be empty"),
@@ -66,7 +76,7 @@ const unique = <T extends string>(describe: (value: T) => string) =>
     });
   });
 
-export const SecretsSchema = v.strictObject({
+export const SecretsSchema = mapping({
   types: v.optional(
     v.pipe(v.array(secretType), v.minLength(1, "must list at least one type"), unique((t) => (isSecretType(t) ? canonicalSecretType(t) : t))),
     () => [...DEFAULT_SECRET_TYPES],
@@ -78,18 +88,18 @@ export const SecretsSchema = v.strictObject({
   ),
 });
 
-export const DevSchema = v.strictObject({
+export const DevSchema = mapping({
   env_file: v.optional(path),
   listen: v.optional(listen),
   workdir: v.optional(path),
   disable_telemetry: v.optional(v.boolean(), false),
   node_extra_ca_certs: v.optional(path),
   encore_secrets: v.optional(SecretsSchema, {}),
-  readiness: v.optional(v.strictObject({ timeout_ms: timeoutMs(DEFAULT_READINESS_TIMEOUT_MS) }), {}),
-  shutdown: v.optional(v.strictObject({ timeout_ms: timeoutMs(DEFAULT_SHUTDOWN_TIMEOUT_MS) }), {}),
+  readiness: v.optional(mapping({ timeout_ms: timeoutMs(DEFAULT_READINESS_TIMEOUT_MS) }), {}),
+  shutdown: v.optional(mapping({ timeout_ms: timeoutMs(DEFAULT_SHUTDOWN_TIMEOUT_MS) }), {}),
 });
 
-export const BuildSchema = v.strictObject({
+export const BuildSchema = mapping({
   workdir: v.optional(path),
   image_name: v.optional(
     v.pipe(v.string(), v.rawCheck(({ dataset, addIssue }) => {
@@ -109,7 +119,7 @@ export const BuildSchema = v.strictObject({
   ),
 });
 
-export const EncoreTsSchema = v.strictObject({
+export const EncoreTsSchema = mapping({
   dev: v.optional(DevSchema, {}),
   build: v.optional(BuildSchema, {}),
 });

@@ -1,0 +1,53 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const TEST_CA = join(ROOT, "test", "fixtures", "certs", "test-root-ca.pem");
+export const DOUBLE_BIN = join(ROOT, "test", "fixtures", "encore", "bin");
+
+export interface TempProject {
+  dir: string;
+  write(path: string, content: string, mode?: number): string;
+  path(...parts: string[]): string;
+  remove(): void;
+}
+
+/** A throwaway project directory; files are written relative to it. */
+export function tempProject(files: Record<string, string> = {}): TempProject {
+  const dir = mkdtempSync(join(tmpdir(), "stagecraft-encore-test-"));
+  const project: TempProject = {
+    dir,
+    write(path, content, mode) {
+      const file = join(dir, path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+      if (mode !== undefined) chmodSync(file, mode);
+      return file;
+    },
+    path: (...parts) => join(dir, ...parts),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  for (const [path, content] of Object.entries(files)) project.write(path, content);
+  return project;
+}
+
+/** The smallest valid Encore app plus an env file. */
+export function encoreProject(stagecraftYml: string, extra: Record<string, string> = {}): TempProject {
+  return tempProject({
+    "encore.app": '{\n  // comments are allowed\n  "id": "hello-x7k2",\n  "lang": "typescript"\n}\n',
+    ".env.local": "",
+    "stagecraft.yml": stagecraftYml,
+    ...extra,
+  });
+}
+
+export const MINIMAL_YML = `backend:
+  provider: encore-ts
+  providers:
+    encore-ts:
+      dev:
+        env_file: .env.local
+        listen: "127.0.0.1:4000"
+`;
