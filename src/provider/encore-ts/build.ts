@@ -10,7 +10,7 @@ import { LineTail } from "../../logging/tail.ts";
 import { startProcess, type CommandSpec } from "../../process/spawn.ts";
 import type { BuildDockerOptions } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
-import { checkEncoreVersion, requireAppRoot, requireEncore } from "./preflight.ts";
+import { checkEncoreVersion, requireAppRoot, requireDockerEngine, requireEncore } from "./preflight.ts";
 
 export interface PreparedBuild {
   settings: BuildSettings;
@@ -49,6 +49,7 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
     });
   if (signal.aborted) throw cancelled("");
 
+  await requireDockerEngine(build.env);
   await checkEncoreVersion(build, log);
   if (signal.aborted) throw cancelled("");
 

@@ -1,3 +1,5 @@
+import { checkDockerAccess } from "../../docker/access.ts";
+import { resolveDockerEndpoint } from "../../docker/endpoint.ts";
 import { ProviderError, type Operation } from "../../errors/index.ts";
 import { findAppRoot } from "../../encore/app-root.ts";
 import { versionArgs } from "../../encore/commands.ts";
@@ -69,4 +71,22 @@ export async function checkEncoreVersion(
     log.debug(`encore ${version.text}`, { encoreVersion: version.text });
   }
   return version;
+}
+
+/**
+ * `encore build docker` loads the image into the engine its daemon can reach; check that
+ * engine first so a missing socket or permission is a clear error, not a failed build.
+ */
+export async function requireDockerEngine(env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  const endpoint = resolveDockerEndpoint(env);
+  const access = await checkDockerAccess(endpoint);
+  if (access.ok) return;
+  throw new ProviderError({
+    category: "PROVIDER_NOT_AVAILABLE",
+    provider: "encore-ts",
+    operation: "build",
+    message: `the Docker engine is not usable: ${access.message}`,
+    fix: access.fix,
+    facts: { dockerHost: endpoint.text },
+  });
 }

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { parseInvocation } from "../../src/cli/args.ts";
+import { UsageError } from "../../src/errors/index.ts";
+
+describe("parseInvocation", () => {
+  test("reads dev's flags", () => {
+    const inv = parseInvocation(["dev", "--config", "c.yml", "--project-dir", "p", "--listen", "0.0.0.0:5000"], {});
+    assert.deepEqual(
+      { command: inv.command, config: inv.config, projectDir: inv.projectDir, listen: inv.listen, logFormat: inv.logFormat, logLevel: inv.logLevel },
+      { command: "dev", config: "c.yml", projectDir: "p", listen: "0.0.0.0:5000", logFormat: "pretty", logLevel: "info" },
+    );
+  });
+
+  test("global flags may come before the command, with their values", () => {
+    const inv = parseInvocation(["--log-format", "json", "--log-level=debug", "build", "--tag", "abc"], {});
+    assert.deepEqual([inv.command, inv.logFormat, inv.logLevel, inv.tag], ["build", "json", "debug", "abc"]);
+  });
+
+  test("flags win over their environment twins, which win over defaults", () => {
+    assert.equal(parseInvocation(["dev"], { STAGECRAFT_LOG_FORMAT: "json" }).logFormat, "json");
+    assert.equal(parseInvocation(["dev", "--log-format", "pretty"], { STAGECRAFT_LOG_FORMAT: "json" }).logFormat, "pretty");
+    assert.equal(parseInvocation(["dev"], { STAGECRAFT_LOG_LEVEL: "WARN" }).logLevel, "warn");
+  });
+
+  test("no command means help; --help works on every command", () => {
+    assert.equal(parseInvocation([], {}).command, "help");
+    assert.equal(parseInvocation(["build", "--help"], {}).help, true);
+    assert.equal(parseInvocation(["help", "dev"], {}).topic, "dev");
+  });
+
+  const usage: [string[], RegExp][] = [
+    [["deploy"], /unknown command "deploy"/],
+    [["dev", "--tag", "x"], /Unknown option '--tag'/],
+    [["build", "--listen", "x"], /Unknown option '--listen'/],
+    [["dev", "extra"], /unexpected argument "extra" for dev/],
+    [["dev", "--listen"], /--listen/],
+    [["dev", "--log-format", "xml"], /--log-format must be one of pretty, json/],
+    [["dev", "--log-level", "trace"], /--log-level must be one of error, warn, info, debug/],
+  ];
+  for (const [argv, message] of usage) {
+    test(`rejects ${argv.join(" ")} as a usage error`, () => {
+      assert.throws(() => parseInvocation(argv, {}), (error: unknown) => error instanceof UsageError && message.test(error.message));
+    });
+  }
+});
