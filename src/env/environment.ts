@@ -43,9 +43,10 @@ export function composeEnvironment(input: EnvironmentInput): Environment {
   return env;
 }
 
-export function toRecord(env: Environment): Record<string, string> {
+/** The plain record a child process gets; `omit` keeps secrets out of it. */
+export function toRecord(env: Environment, omit: readonly string[] = []): Record<string, string> {
   const record: Record<string, string> = {};
-  for (const [key, entry] of env) record[key] = entry.value;
+  for (const [key, entry] of env) if (!omit.includes(key)) record[key] = entry.value;
   return record;
 }
 

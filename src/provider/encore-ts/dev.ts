@@ -35,7 +35,8 @@ export function prepareDev(opts: DevOptions): PreparedDev {
   });
   // Known before any encore call can echo them.
   log.redactor.add(secretValues(settings.secrets.fromEnv, env));
-  const record = toRecord(env);
+  // Secrets reach encore on stdin only: they are withheld from every child's environment.
+  const record = toRecord(env, settings.secrets.fromEnv);
   return {
     settings,
     encore,

@@ -1,0 +1,69 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { DOUBLE_BIN, tempProject, type TempProject } from "./project.ts";
+
+/** One record of the encore test double's call log (test/fixtures/encore/README.md). */
+export interface DoubleCall {
+  event: "call";
+  pid: number;
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  stdin: string | null;
+}
+
+export interface DoubleEvent {
+  event: string;
+  pid: number;
+  signal?: string;
+  code?: number;
+  stdin?: string;
+}
+
+export interface DoubleWorld {
+  /** A HOME for the double (Encore's config lives under it). */
+  home: TempProject;
+  log: string;
+  env(extra?: Record<string, string | undefined>): Record<string, string | undefined>;
+  calls(): DoubleCall[];
+  events(): DoubleEvent[];
+  /** Makes `encore secret set` find a login, as `encore auth login` would. */
+  logIn(): void;
+  remove(): void;
+}
+
+/**
+ * An environment in which `encore` on PATH is the strict test double, with its own HOME and
+ * call log. `scenario` is the double's ENCORE_DOUBLE_SCENARIO.
+ */
+export function doubleWorld(scenario: unknown = {}): DoubleWorld {
+  const home = tempProject();
+  const log = home.path("encore-calls.jsonl");
+  const read = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line)) : []);
+  return {
+    home,
+    log,
+    env: (extra = {}) => ({
+      PATH: `${DOUBLE_BIN}:${dirname(process.execPath)}:/usr/bin:/bin`,
+      HOME: home.dir,
+      LANG: "C.UTF-8",
+      ENCORE_DOUBLE_LOG: log,
+      ENCORE_DOUBLE_SCENARIO: JSON.stringify(scenario),
+      NO_COLOR: "1",
+      ...extra,
+    }),
+    calls: () => read().filter((entry: DoubleEvent) => entry.event === "call"),
+    events: () => read(),
+    logIn: () => {
+      const file = join(home.dir, ".config", "encore", ".auth_token");
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, "test-token", { mode: 0o600 });
+    },
+    remove: () => home.remove(),
+  };
+}
+
+/** The command word(s) of a call: ["run"], ["secret", "set"], ["build", "docker"], ["version"]. */
+export function commandOf(call: DoubleCall): string {
+  return call.argv.filter((arg) => !arg.startsWith("-")).slice(0, call.argv[0] === "version" || call.argv[0] === "run" ? 1 : 2).join(" ");
+}
