@@ -13,7 +13,7 @@ const GLOBAL_OPTIONS = {
 
 const COMMAND_OPTIONS = {
   dev: { config: { type: "string" }, "project-dir": { type: "string" }, listen: { type: "string" } },
-  build: { config: { type: "string" }, "project-dir": { type: "string" }, tag: { type: "string" } },
+  build: { config: { type: "string" }, "project-dir": { type: "string" }, tag: { type: "string" }, push: { type: "boolean" }, output: { type: "string" } },
   version: {},
   help: {},
 } as const;
@@ -29,6 +29,8 @@ export interface Invocation {
   projectDir?: string | undefined;
   listen?: string | undefined;
   tag?: string | undefined;
+  push: boolean;
+  output: "text" | "json";
 }
 
 function isCommand(value: string | undefined): value is CommandName {
@@ -71,6 +73,8 @@ export function parseInvocation(argv: readonly string[], env: Readonly<Record<st
     projectDir: string("project-dir"),
     listen: string("listen"),
     tag: string("tag"),
+    push: values.push === true,
+    output: pick("--output", string("output") ?? "text", ["text", "json"] as const),
   };
 }
 

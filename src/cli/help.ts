@@ -36,13 +36,16 @@ ${INPUTS}
   --listen HOST:PORT   overrides dev.listen, e.g. 0.0.0.0:4000 or [::1]:4000
 
 ${GLOBAL}`,
-  build: `Usage: stagecraft-encore build --tag TAG [--config PATH] [--project-dir DIR]
+  build: `Usage: stagecraft-encore build [--tag TAG] [--push] [--output text|json] [--config PATH] [--project-dir DIR]
 
 Runs \`encore build docker <registry>/<image_name>:<TAG><suffix>\` and prints that reference,
 alone, on stdout:  IMAGE=$(stagecraft-encore build --tag "$GIT_SHA")
+With GITHUB_OUTPUT set, also appends image=<ref> to it.
 
 Options:
-  --tag TAG            the image tag, e.g. a git SHA (required)
+  --tag TAG            the image tag (default: the project's short commit SHA, -dirty if changed)
+  --push               push to the registry instead of loading into the local Docker engine
+  --output text|json   text: the reference; json: {"image","pushed","durationMs"}
 ${INPUTS}
 
 ${GLOBAL}`,

@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Writable } from "node:stream";
 import pkg from "../../package.json" with { type: "json" };
@@ -6,7 +7,8 @@ import { PROVIDER_ID } from "../config/settings.ts";
 import { ProviderError, exitCodeFor, type Operation } from "../errors/index.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { getProvider, providerIds } from "../provider/registry.ts";
-import type { BackendProvider, ProviderConfig } from "../provider/types.ts";
+import { revisionTag } from "../git/revision.ts";
+import type { BackendProvider, BuiltImage, ProviderConfig } from "../provider/types.ts";
 import "../provider/encore-ts/index.ts";
 import { parseInvocation, type Invocation } from "./args.ts";
 import { HELP } from "./help.ts";
@@ -74,15 +76,32 @@ async function dispatch(invocation: Invocation, io: Io, log: Logger): Promise<nu
       await provider.dev({ env: io.env, listen: invocation.listen, workDir: projectDir, config, log: opLog, force: stop.force }, stop.signal);
       return 0;
     }
-    if (invocation.tag === undefined) {
-      throw new ProviderError({ category: "INVALID_CONFIG", provider: provider.id, operation, message: "--tag is required", fix: "pass --tag, e.g. --tag $(git rev-parse --short HEAD)" });
-    }
-    const imageRef = await provider.buildDocker({ imageTag: invocation.tag, workDir: projectDir, config, env: io.env, log: opLog }, stop.signal);
-    io.stdout.write(`${imageRef}\n`);
+    const imageTag = invocation.tag ?? (await defaultTag(projectDir, io.env, provider.id, opLog));
+    let built: BuiltImage | undefined;
+    const imageRef = await provider.buildDocker(
+      { imageTag, workDir: projectDir, config, env: io.env, log: opLog, push: invocation.push, onBuilt: (result) => (built = result) },
+      stop.signal,
+    );
+    io.stdout.write(invocation.output === "json" && built ? `${JSON.stringify({ image: imageRef, pushed: built.pushed, durationMs: built.durationMs })}\n` : `${imageRef}\n`);
+    if (io.env.GITHUB_OUTPUT) appendFileSync(io.env.GITHUB_OUTPUT, `image=${imageRef}\n`);
     return 0;
   } finally {
     stop.dispose();
   }
+}
+
+/** `--tag` defaults to the project's short commit SHA (`-dirty` with uncommitted changes). */
+async function defaultTag(projectDir: string, env: Io["env"], provider: string, log: Logger): Promise<string> {
+  const revision = await revisionTag(projectDir, definedOnly(env));
+  if (!revision.ok) {
+    throw new ProviderError({ category: "INVALID_CONFIG", provider, operation: "build", message: `--tag was not given and no default could be found: ${revision.reason}`, fix: "pass --tag, e.g. --tag 1.2.3" });
+  }
+  log.info(`no --tag given; using the commit: ${revision.tag}`, { tag: revision.tag });
+  return revision.tag;
+}
+
+function definedOnly(env: Io["env"]): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function requireProvider(id: string, operation: Operation, source: string): BackendProvider {

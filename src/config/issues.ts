@@ -59,12 +59,15 @@ export function toIssues(schema: AnySchema, prefix: string, issues: readonly Val
         fix: guess ? `did you mean "${guess}"?` : `known keys here: ${known.join(", ")}`,
       };
     }
-    if (issue.kind === "schema" && issue.type !== "custom") {
+    if (issue.kind === "schema" && TYPE_CHECKS.has(issue.type)) {
       return { path, message: `must be ${article(issue.expected ?? "a value")}, got ${describeReceived(issue)}` };
     }
     return { path, message: issue.message };
   });
 }
+
+/** Plain type mismatches get a generic message; every other check carries its own. */
+const TYPE_CHECKS = new Set(["string", "number", "boolean", "array", "object", "strict_object"]);
 
 function article(expected: string): string {
   const names: Record<string, string> = {

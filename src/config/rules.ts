@@ -1,4 +1,5 @@
-import { closeSync, constants, openSync, readSync, statSync, accessSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import type { Issue, Operation } from "../errors/index.ts";
 import { checkImageReference, checkRegistry, checkTag } from "../image/reference.ts";
 import { MAX_CA_FILE_BYTES, inspectPem } from "../tls/certificate.ts";
@@ -56,7 +57,17 @@ export function checkRules(raw: unknown, ctx: RuleContext): Issue[] {
   }
 
   if (ctx.operation === "build") {
-    if (typeof build.workdir === "string") issues.push(...checkDirectory(ctx.projectDir, build.workdir, at("build.workdir")));
+    const workdirIssues = typeof build.workdir === "string" ? checkDirectory(ctx.projectDir, build.workdir, at("build.workdir")) : [];
+    issues.push(...workdirIssues);
+    if (typeof build.config === "string" && workdirIssues.length === 0) {
+      // build.config is relative to build.workdir, as `encore build docker --config` sees it.
+      const base = typeof build.workdir === "string" ? resolve(ctx.projectDir, build.workdir) : ctx.projectDir;
+      const located = locateFile(ctx.projectDir, relative(ctx.projectDir, resolve(base, build.config)), at("build.config"), "point it at your infra config JSON, relative to build.workdir");
+      if ("issue" in located) issues.push(located.issue);
+    }
+    if (build.config !== undefined && build.skip_config === true) {
+      issues.push({ path: at("build.skip_config"), message: "cannot be true together with build.config", fix: "keep one: build.config to use an infra config, or skip_config: true to build without one" });
+    }
     issues.push(...checkReference(ctx, build));
   }
   return issues;

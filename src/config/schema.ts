@@ -1,11 +1,12 @@
 import * as v from "valibot";
-import { parseListen, printable } from "./listen.ts";
-import { checkImageName, checkTagSuffix } from "../image/reference.ts";
+import { checkFullReference, checkImageName, checkTagSuffix, type PartCheck } from "../image/reference.ts";
 import { SECRET_TYPES, canonicalSecretType, isSecretType } from "../secrets/types.ts";
+import { parseListen, printable } from "./listen.ts";
 
-// The `backend.providers.encore-ts` block (spec §3.1), strict: an unknown key is an
-// error, so a typo never silently falls back to a default. Checks that need the
-// file system (existence, containment, PEM) live in rules.ts.
+// The `backend.providers.encore-ts` block (spec §3.1), strict: an unknown key is an error, so
+// a typo never silently falls back to a default. Checks that need the file system
+// (existence, containment, PEM) live in rules.ts. The JSON Schema in schema/ is generated
+// from this file (scripts/generate-schema.ts), so descriptions here are what editors show.
 
 export const DEFAULT_SECRET_TYPES = ["dev", "preview", "local"] as const;
 export const DEFAULT_IMAGE_NAME = "api";
@@ -13,8 +14,12 @@ export const DEFAULT_READINESS_TIMEOUT_MS = 120_000;
 /** Below Docker's 10 s stop timeout, so a graceful stop finishes before Docker's SIGKILL. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 8_000;
 export const DEFAULT_SECRET_CONCURRENCY = 4;
+export const SECRET_MODES = ["cloud", "local"] as const;
+/** `encore build docker --arch`; Encore defaults to amd64 whatever the host is. */
+export const BUILD_ARCHES = ["amd64", "arm64"] as const;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENCORE_NAME = /^[a-z][a-z0-9_-]*$/;
 
 /** valibot's objects accept arrays (they are objects too); a YAML list where a mapping belongs is an error. */
 const mapping = <const E extends v.ObjectEntries>(entries: E) =>
@@ -26,11 +31,16 @@ const mapping = <const E extends v.ObjectEntries>(entries: E) =>
     v.strictObject(entries),
   );
 
-const path = v.pipe(
-  v.string(),
-  v.nonEmpty("must not be empty"),
-  v.check((p) => !p.includes("\0"), "must not contain a NUL byte"),
-);
+const path = (description: string) =>
+  v.pipe(v.string(), v.nonEmpty("must not be empty"), v.check((p) => !p.includes("\0"), "must not contain a NUL byte"), v.description(description));
+
+/** A string checked by one of the pure grammar checks, with the value quoted in the message. */
+const grammar = (check: (value: string) => PartCheck) =>
+  v.rawCheck<string>(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const result = check(dataset.value);
+    if (!result.ok) addIssue({ message: `"${printable(dataset.value)}" ${result.message}` });
+  });
 
 const listen = v.pipe(
   v.string(),
@@ -39,90 +49,120 @@ const listen = v.pipe(
     const parsed = parseListen(dataset.value);
     if (!parsed.ok) addIssue({ message: parsed.message });
   }),
+  v.description('Dev server bind address for `encore run --listen`, "host:port" (IPv6 in brackets). Required for dev.'),
+  v.examples(["0.0.0.0:4000", "127.0.0.1:4000", "[::1]:4000"]),
 );
 
 const envName = v.pipe(
   v.string(),
-  v.check(
-    (name) => ENV_NAME.test(name),
-    (issue) => `"${printable(String(issue.input))}" is not a valid environment variable name (letters, digits and _, not starting with a digit)`,
-  ),
+  v.regex(ENV_NAME, (issue) => `"${printable(String(issue.input))}" is not a valid environment variable name (letters, digits and _, not starting with a digit)`),
 );
 
-const secretType = v.pipe(
-  v.string(),
-  v.check(
-    (t) => isSecretType(t),
-    (issue) => `"${printable(String(issue.input))}" is not an Encore secret type (one of ${SECRET_TYPES.join(", ")}; case-sensitive)`,
-  ),
+const secretType = v.picklist(
+  SECRET_TYPES,
+  (issue) => `"${printable(String(issue.input))}" is not an Encore secret type (one of ${SECRET_TYPES.join(", ")}; case-sensitive)`,
 );
 
-const timeoutMs = (fallback: number) =>
+const encoreNames = (what: string) =>
+  v.pipe(
+    v.array(v.pipe(v.string(), v.regex(ENCORE_NAME, (issue) => `"${printable(String(issue.input))}" is not an Encore ${what} name (lowercase letters, digits, - and _)`))),
+    v.minLength(1, "must list at least one name, or be left out"),
+    unique((name) => name),
+  );
+
+const timeoutMs = (fallback: number, description: string) =>
   v.optional(
-    v.pipe(v.number(), v.integer("must be a whole number of milliseconds"), v.minValue(1, "must be at least 1"), v.maxValue(86_400_000, "must be at most 86400000 (a day)")),
+    v.pipe(
+      v.number(),
+      v.integer("must be a whole number of milliseconds"),
+      v.minValue(1, "must be at least 1"),
+      v.maxValue(86_400_000, "must be at most 86400000 (a day)"),
+      v.description(description),
+    ),
     fallback,
   );
 
-const unique = <T extends string>(describe: (value: T) => string) =>
-  v.rawCheck<T[]>(({ dataset, addIssue }) => {
+function unique<T extends string>(key: (value: T) => string) {
+  return v.rawCheck<T[]>(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const seen = new Set<string>();
     dataset.value.forEach((value, index) => {
-      const key = describe(value);
-      if (seen.has(key)) {
+      if (seen.has(key(value))) {
         addIssue({ message: `"${printable(value)}" is listed twice`, path: [{ type: "array", origin: "value", input: dataset.value, key: index, value }] });
       }
-      seen.add(key);
+      seen.add(key(value));
     });
   });
+}
 
 export const SecretsSchema = mapping({
   types: v.optional(
-    v.pipe(v.array(secretType), v.minLength(1, "must list at least one type"), unique((t) => (isSecretType(t) ? canonicalSecretType(t) : t))),
+    v.pipe(
+      v.array(secretType),
+      v.minLength(1, "must list at least one type"),
+      unique((t) => (isSecretType(t) ? canonicalSecretType(t) : t)),
+      v.description("Encore secret types to set each secret for (one `encore secret set --type a,b,c` call per secret)."),
+    ),
     () => [...DEFAULT_SECRET_TYPES],
   ),
-  from_env: v.optional(v.pipe(v.array(envName), unique((n) => n)), () => []),
+  from_env: v.optional(
+    v.pipe(v.array(envName), unique((n) => n), v.description("Environment variables (from the process or env_file) synced as Encore secrets; values go on stdin only.")),
+    () => [],
+  ),
   concurrency: v.optional(
-    v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(32, "must be at most 32")),
+    v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(32, "must be at most 32"), v.description("How many `encore secret set` calls run at once.")),
     DEFAULT_SECRET_CONCURRENCY,
+  ),
+  mode: v.optional(
+    v.pipe(
+      v.picklist(SECRET_MODES, (issue) => `"${printable(String(issue.input))}" must be cloud or local`),
+      v.description("cloud: `encore secret set` (needs a linked app and a login). local: write .secrets.local.cue next to encore.app (git-ignored, 0600)."),
+    ),
+    "cloud",
+  ),
+  skip_unchanged: v.optional(
+    v.pipe(v.boolean(), v.description("Skip secrets whose name, types and value did not change since the last successful sync (remembered as an HMAC, never the value).")),
+    false,
   ),
 });
 
 export const DevSchema = mapping({
-  env_file: v.optional(path),
+  env_file: v.optional(path("dotenv file merged into encore's environment; variables already set in the process win. Required for dev.")),
   listen: v.optional(listen),
-  workdir: v.optional(path),
-  disable_telemetry: v.optional(v.boolean(), false),
-  node_extra_ca_certs: v.optional(path),
+  workdir: v.optional(path("Directory `encore run` runs in (encore.app there or in a parent). Defaults to the project directory.")),
+  disable_telemetry: v.optional(v.pipe(v.boolean(), v.description("Sets DISABLE_ENCORE_TELEMETRY=1.")), false),
+  node_extra_ca_certs: v.optional(path("Extra CA certificate (PEM) trusted by Node, the encore CLI and daemon, git and curl.")),
   encore_secrets: v.optional(SecretsSchema, {}),
-  readiness: v.optional(mapping({ timeout_ms: timeoutMs(DEFAULT_READINESS_TIMEOUT_MS) }), {}),
-  shutdown: v.optional(mapping({ timeout_ms: timeoutMs(DEFAULT_SHUTDOWN_TIMEOUT_MS) }), {}),
+  readiness: v.optional(mapping({ timeout_ms: timeoutMs(DEFAULT_READINESS_TIMEOUT_MS, "How long to wait for the banner and an HTTP answer.") }), {}),
+  shutdown: v.optional(mapping({ timeout_ms: timeoutMs(DEFAULT_SHUTDOWN_TIMEOUT_MS, "Grace period after SIGINT before SIGKILL; keep it below Docker's 10 s.") }), {}),
 });
 
 export const BuildSchema = mapping({
-  workdir: v.optional(path),
-  image_name: v.optional(
-    v.pipe(v.string(), v.rawCheck(({ dataset, addIssue }) => {
-      if (!dataset.typed) return;
-      const check = checkImageName(dataset.value);
-      if (!check.ok) addIssue({ message: `"${printable(dataset.value)}" ${check.message}` });
-    })),
-    DEFAULT_IMAGE_NAME,
+  workdir: v.optional(path("Directory `encore build docker` runs in. Defaults to the project directory.")),
+  image_name: v.optional(v.pipe(v.string(), grammar(checkImageName), v.description("Repository name in <registry>/<image_name>:<tag><suffix>.")), DEFAULT_IMAGE_NAME),
+  docker_tag_suffix: v.optional(v.pipe(v.string(), grammar(checkTagSuffix), v.description('Appended to the tag, e.g. "-encore".')), ""),
+  push: v.optional(v.pipe(v.boolean(), v.description("Push to the registry (`--push`) instead of loading into the local engine.")), false),
+  base: v.optional(v.pipe(v.string(), grammar(checkFullReference), v.description("Base image (`--base`); Encore uses node:slim for TypeScript apps."))),
+  arch: v.optional(
+    v.pipe(
+      v.picklist(BUILD_ARCHES, (issue) => `"${printable(String(issue.input))}" must be amd64 or arm64`),
+      v.description("Target architecture (`--arch`). Encore builds amd64 when unset, whatever the host is."),
+    ),
   ),
-  docker_tag_suffix: v.optional(
-    v.pipe(v.string(), v.rawCheck(({ dataset, addIssue }) => {
-      if (!dataset.typed) return;
-      const check = checkTagSuffix(dataset.value);
-      if (!check.ok) addIssue({ message: `"${printable(dataset.value)}" ${check.message}` });
-    })),
-    "",
-  ),
+  config: v.optional(path("Infrastructure config file (`--config`), relative to build.workdir.")),
+  skip_config: v.optional(v.pipe(v.boolean(), v.description("Build without an infrastructure config (`--skip-config`).")), false),
+  services: v.optional(v.pipe(encoreNames("service"), v.description("Only these services (`--services`)."))),
+  gateways: v.optional(v.pipe(encoreNames("gateway"), v.description("Only these gateways (`--gateways`)."))),
 });
 
-export const EncoreTsSchema = mapping({
-  dev: v.optional(DevSchema, {}),
-  build: v.optional(BuildSchema, {}),
-});
+export const EncoreTsSchema = v.pipe(
+  mapping({
+    dev: v.optional(DevSchema, {}),
+    build: v.optional(BuildSchema, {}),
+  }),
+  v.title("stagecraft encore-ts provider"),
+  v.description("backend.providers.encore-ts in stagecraft.yml"),
+);
 
 export type EncoreTsConfig = v.InferOutput<typeof EncoreTsSchema>;
 export type EncoreTsConfigInput = v.InferInput<typeof EncoreTsSchema>;

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import * as v from "valibot";
 import { ProviderError, type Issue, type Operation } from "../errors/index.ts";
+import type { BuildFlags } from "../encore/commands.ts";
 import type { SecretType } from "../secrets/types.ts";
 import { toIssues } from "./issues.ts";
 import { parseListen, type ListenAddress } from "./listen.ts";
@@ -17,7 +18,7 @@ export interface DevSettings {
   listen: ListenAddress;
   disableTelemetry: boolean;
   caFile: string | undefined;
-  secrets: { types: SecretType[]; fromEnv: string[]; concurrency: number };
+  secrets: { types: SecretType[]; fromEnv: string[]; concurrency: number; mode: "cloud" | "local"; skipUnchanged: boolean };
   readinessTimeoutMs: number;
   shutdownTimeoutMs: number;
 }
@@ -31,6 +32,7 @@ export interface BuildSettings {
   tagSuffix: string;
   disableTelemetry: boolean;
   caFile: string | undefined;
+  flags: BuildFlags;
 }
 
 export type Validation = { ok: true; config: EncoreTsConfig } | { ok: false; issues: Issue[] };
@@ -100,6 +102,8 @@ export function resolveDevSettings(raw: unknown, ctx: DevContext): DevSettings {
       types: dev.encore_secrets.types as SecretType[],
       fromEnv: dev.encore_secrets.from_env,
       concurrency: dev.encore_secrets.concurrency,
+      mode: dev.encore_secrets.mode,
+      skipUnchanged: dev.encore_secrets.skip_unchanged,
     },
     readinessTimeoutMs: dev.readiness.timeout_ms,
     shutdownTimeoutMs: dev.shutdown.timeout_ms,
@@ -110,6 +114,8 @@ export interface BuildContext {
   projectDir: string;
   imageTag: string;
   registry?: unknown;
+  /** `--push`, which turns pushing on whatever build.push says. */
+  push?: boolean;
   source?: string | undefined;
 }
 
@@ -124,5 +130,14 @@ export function resolveBuildSettings(raw: unknown, ctx: BuildContext): BuildSett
     tagSuffix: build.docker_tag_suffix,
     disableTelemetry: dev.disable_telemetry,
     caFile: dev.node_extra_ca_certs ? resolve(ctx.projectDir, dev.node_extra_ca_certs) : undefined,
+    flags: {
+      push: ctx.push === true || build.push,
+      base: build.base,
+      arch: build.arch,
+      config: build.config,
+      skipConfig: build.skip_config,
+      services: build.services,
+      gateways: build.gateways,
+    },
   };
 }

@@ -6,9 +6,34 @@ export function runArgs(listenAddress: string): string[] {
   return ["run", "--debug", "--verbose", "--watch", "--listen", listenAddress, "--browser=never"];
 }
 
-/** spec §5.3 */
-export function buildDockerArgs(imageRef: string): string[] {
-  return ["build", "docker", imageRef];
+export interface BuildFlags {
+  push?: boolean;
+  base?: string | undefined;
+  arch?: string | undefined;
+  /** Path of the infra config, as given (relative to the build's cwd). */
+  config?: string | undefined;
+  skipConfig?: boolean;
+  services?: readonly string[] | undefined;
+  gateways?: readonly string[] | undefined;
+}
+
+/** spec §5.3: `encore build docker [flags] <IMAGE_REF>`; values in `--flag=value` form. */
+export function buildDockerArgs(imageRef: string, flags: BuildFlags = {}): string[] {
+  const args = ["build", "docker"];
+  if (flags.push) args.push("--push");
+  if (flags.base) args.push(`--base=${flags.base}`);
+  if (flags.arch) args.push(`--arch=${flags.arch}`);
+  if (flags.config) args.push(`--config=${flags.config}`);
+  if (flags.skipConfig) args.push("--skip-config");
+  if (flags.services?.length) args.push(`--services=${flags.services.join(",")}`);
+  if (flags.gateways?.length) args.push(`--gateways=${flags.gateways.join(",")}`);
+  args.push(imageRef);
+  return args;
+}
+
+/** CI login; the key has to be in argv (the released CLI reads it nowhere else), so it is redacted everywhere. */
+export function authLoginArgs(authKey: string): string[] {
+  return ["auth", "login", `--auth-key=${authKey}`];
 }
 
 /**

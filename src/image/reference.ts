@@ -60,3 +60,22 @@ export function checkImageReference(parts: ImageReferenceParts): PartCheck {
   }
   return ok;
 }
+
+const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
+
+/** A whole reference as `docker pull` takes it: `[registry/]name[:tag][@digest]` (for `build.base`). */
+export function checkFullReference(reference: string): PartCheck {
+  const fail: PartCheck = { ok: false, message: "is not an image reference such as node:24-bookworm-slim or ghcr.io/org/base:1.0" };
+  const [nameAndTag = "", digest, ...rest] = reference.split("@");
+  if (rest.length > 0 || (digest !== undefined && !DIGEST_RE.test(digest))) return fail;
+  const slash = nameAndTag.lastIndexOf("/");
+  const colon = nameAndTag.lastIndexOf(":");
+  const hasTag = colon > slash;
+  const name = hasTag ? nameAndTag.slice(0, colon) : nameAndTag;
+  if (hasTag && !TAG_RE.test(nameAndTag.slice(colon + 1))) return fail;
+  const [first = "", ...others] = name.split("/");
+  const isDomain = others.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+  const path = isDomain ? others.join("/") : name;
+  if (isDomain && !REGISTRY_RE.test(first)) return fail;
+  return NAME_RE.test(path) && name.length <= MAX_NAME_LENGTH ? { ok: true } : fail;
+}

@@ -26,7 +26,7 @@ export function formatPretty(record: LogRecord, options: PrettyOptions): string 
   const message = options.color ? record.message : stripAnsi(record.message);
   const extras = Object.entries(record.fields)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(",") : String(value)}`)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? JSON.stringify(value) : String(value)}`)
     .join(" ");
   const body = record.stream ? `│ ${message}` : message;
   const tail = extras ? ` ${options.color ? DIM : ""}${extras}${options.color ? RESET : ""}` : "";

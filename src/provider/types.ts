@@ -29,6 +29,16 @@ export interface BuildDockerOptions {
   config: ProviderConfig;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
+  /** `--push`: push to the registry instead of loading into the local engine. */
+  push?: boolean | undefined;
+  /** Told what was built, for machine-readable output. */
+  onBuilt?: ((build: BuiltImage) => void) | undefined;
+}
+
+export interface BuiltImage {
+  imageRef: string;
+  pushed: boolean;
+  durationMs: number;
 }
 
 /** spec §2.1 */

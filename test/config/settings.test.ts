@@ -43,7 +43,7 @@ describe("resolveDevSettings", () => {
       listen: { host: "0.0.0.0", port: 4000, address: "0.0.0.0:4000" },
       disableTelemetry: false,
       caFile: undefined,
-      secrets: { types: ["dev", "preview", "local"], fromEnv: [], concurrency: 4 },
+      secrets: { types: ["dev", "preview", "local"], fromEnv: [], concurrency: 4, mode: "cloud", skipUnchanged: false },
       readinessTimeoutMs: 120_000,
       shutdownTimeoutMs: 8_000,
     });
@@ -142,6 +142,7 @@ describe("resolveBuildSettings", () => {
       tagSuffix: "",
       disableTelemetry: false,
       caFile: undefined,
+      flags: { push: false, base: undefined, arch: undefined, config: undefined, skipConfig: false, services: undefined, gateways: undefined },
     });
   });
 

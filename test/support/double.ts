@@ -57,7 +57,8 @@ export function doubleWorld(scenario: unknown = {}): DoubleWorld {
     logIn: () => {
       const file = join(home.dir, ".config", "encore", ".auth_token");
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, "test-token", { mode: 0o600 });
+      // The real CLI stores its OAuth token as JSON; the double parses it the same way.
+      writeFileSync(file, JSON.stringify({ access_token: "test-token", token_type: "Bearer", actor: "test" }), { mode: 0o600 });
     },
     remove: () => home.remove(),
   };

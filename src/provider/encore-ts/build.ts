@@ -24,6 +24,7 @@ export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
     projectDir: opts.workDir,
     imageTag: opts.imageTag,
     registry: opts.config.registry,
+    push: opts.push,
     source: opts.config.source,
   });
   const encore = requireEncore(opts.env.PATH, "build");
@@ -31,7 +32,7 @@ export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
   const imageRef = formatImageReference({ registry: settings.registry, imageName: settings.imageName, tag: opts.imageTag, suffix: settings.tagSuffix });
   // Builds read no env_file: CI supplies its environment directly. Telemetry and CA apply as for dev.
   const env = prepareEnvironment({ operation: "build", processEnv: opts.env, disableTelemetry: settings.disableTelemetry, caFile: settings.caFile, log: opts.log });
-  return { settings, imageRef, env, build: { file: encore, args: buildDockerArgs(imageRef), cwd: settings.workDir, env: toRecord(env) } };
+  return { settings, imageRef, env, build: { file: encore, args: buildDockerArgs(imageRef, settings.flags), cwd: settings.workDir, env: toRecord(env) } };
 }
 
 export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal): Promise<string> {
@@ -49,11 +50,18 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
     });
   if (signal.aborted) throw cancelled("");
 
-  await requireDockerEngine(build.env);
+  const push = prepared.settings.flags.push === true;
+  // Pushing goes straight to the registry; only loading needs a local engine.
+  if (!push) await requireDockerEngine(build.env);
   await checkEncoreVersion(build, log);
   if (signal.aborted) throw cancelled("");
 
-  log.info(`building ${imageRef} with encore build docker`, { imageRef, cwd: build.cwd });
+  const arch = prepared.settings.flags.arch;
+  log.info(`building ${imageRef} for linux/${arch ?? "amd64"} with encore build docker${push ? " --push" : ""}`, {
+    imageRef,
+    cwd: build.cwd,
+    ...(arch ? {} : { note: "Encore builds amd64 unless build.arch says otherwise, whatever this host is" }),
+  });
   log.debug("command", { argv: [build.file, ...build.args] });
   const started = performance.now();
   const tail = new LineTail();
@@ -89,6 +97,8 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
       facts: { imageRef, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },
     });
   }
-  log.info(`built ${imageRef}`, { imageRef, durationMs: Math.round(performance.now() - started) });
+  const durationMs = Math.round(performance.now() - started);
+  log.info(push ? `pushed ${imageRef}` : `built ${imageRef}`, { imageRef, durationMs });
+  opts.onBuilt?.({ imageRef, pushed: push, durationMs });
   return imageRef;
 }

@@ -88,11 +88,11 @@ describe("build", () => {
     world.remove();
   });
 
-  test("--tag is required, and checked against the tag grammar", async () => {
+  test("--tag defaults to the commit; outside a git repository it must be given, and it is checked", async () => {
     const { project, world, env } = fixture();
     let finished = await runCli(["build"], { cwd: project.dir, env });
     assert.equal(finished.code, 2);
-    assert.match(finished.stderr, /--tag is required/);
+    assert.match(finished.stderr, /--tag was not given and no default could be found: .* is not a git repository/);
     finished = await runCli(["build", "--tag", "a;b"], { cwd: project.dir, env });
     assert.equal(finished.code, 2);
     assert.match(finished.stderr, /--tag: "a;b" must start with/);
