@@ -5,6 +5,8 @@ import { LineTail } from "../logging/tail.ts";
 import { runCommand, type CommandSpec, type Exit } from "../process/spawn.ts";
 import { describeExit } from "../encore/stop.ts";
 import type { SecretCall, SecretPlan } from "./plan.ts";
+import type { SecretSyncState } from "./sync-state.ts";
+import type { SecretType } from "./types.ts";
 
 export interface SyncOptions {
   plan: SecretPlan;
@@ -13,6 +15,8 @@ export interface SyncOptions {
   base: Omit<CommandSpec, "args">;
   concurrency: number;
   log: Logger;
+  /** skip_unchanged: what the last successful sync set. */
+  state?: SecretSyncState | undefined;
 }
 
 interface Outcome {
@@ -28,10 +32,19 @@ interface Outcome {
 export async function syncSecrets(options: SyncOptions): Promise<void> {
   const { plan, log } = options;
   for (const name of plan.missing) log.warn(`secret ${name} is not set in the environment or env_file; not synced`, { secret: name });
-  if (plan.calls.length === 0) return;
+  const digests = new Map<string, string>();
+  const calls = plan.calls.filter((call) => {
+    if (!options.state) return true;
+    const digest = options.state.digest(options.base.cwd, call.name, call.types as SecretType[], valueOf(call, options));
+    digests.set(call.name, digest);
+    if (!options.state.unchanged(options.base.cwd, call.name, digest)) return true;
+    log.info(`secret ${call.name} is unchanged since the last sync; skipped`, { secret: call.name });
+    return false;
+  });
+  if (calls.length === 0) return;
 
-  log.info(`syncing ${plan.calls.length} secret(s) with encore secret set`, { types: [...plan.calls[0]!.types], concurrency: options.concurrency });
-  const outcomes: (Outcome | undefined)[] = new Array(plan.calls.length);
+  log.info(`syncing ${calls.length} secret(s) with encore secret set`, { types: [...calls[0]!.types], concurrency: options.concurrency });
+  const outcomes: (Outcome | undefined)[] = new Array(calls.length);
   let next = 0;
   let failed = false;
   let logged = 0;
@@ -45,20 +58,24 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
   };
 
   const worker = async () => {
-    while (!failed && next < plan.calls.length) {
+    while (!failed && next < calls.length) {
       const index = next++;
-      const outcome = await setOne(plan.calls[index]!, options);
+      const outcome = await setOne(calls[index]!, options);
       outcomes[index] = outcome;
       if (outcome.exit.exitCode !== 0) failed = true;
       flushInOrder();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, plan.calls.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, calls.length) }, worker));
 
+  const set = outcomes.filter((o) => o && o.exit.exitCode === 0).map((o) => o!.call.name);
+  if (options.state) {
+    for (const name of set) options.state.remember(options.base.cwd, name, digests.get(name)!);
+    options.state.save();
+  }
   const failure = outcomes.find((outcome) => outcome && outcome.exit.exitCode !== 0);
   if (!failure) return;
-  const set = outcomes.filter((o) => o && o.exit.exitCode === 0).map((o) => o!.call.name);
-  const notSet = plan.calls.map((c) => c.name).filter((name) => !set.includes(name));
+  const notSet = calls.map((c) => c.name).filter((name) => !set.includes(name));
   throw new ProviderError({
     category: "SECRET_SYNC_FAILED",
     provider: "encore-ts",
@@ -76,8 +93,12 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
   });
 }
 
+function valueOf(call: SecretCall, options: SyncOptions): string {
+  return options.env.get(call.name)?.value ?? "";
+}
+
 async function setOne(call: SecretCall, options: SyncOptions): Promise<Outcome> {
-  const value = options.env.get(call.name)?.value ?? "";
+  const value = valueOf(call, options);
   const stderr = new LineTail(20, 2048);
   options.log.debug("encore secret set", { argv: [options.base.file, ...call.args] });
   const exit = await runCommand(

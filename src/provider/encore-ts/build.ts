@@ -1,7 +1,7 @@
 import { resolveBuildSettings, type BuildSettings } from "../../config/settings.ts";
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from "../../config/schema.ts";
 import { ProviderError } from "../../errors/index.ts";
-import { buildDockerArgs } from "../../encore/commands.ts";
+import { buildDockerArgs, versionArgs } from "../../encore/commands.ts";
 import { levelOfLine } from "../../encore/banner.ts";
 import { describeExit, stopGracefully } from "../../encore/stop.ts";
 import { toRecord, type Environment } from "../../env/environment.ts";
@@ -10,12 +10,16 @@ import { LineTail } from "../../logging/tail.ts";
 import { startProcess, type CommandSpec } from "../../process/spawn.ts";
 import type { BuildDockerOptions } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
+import { findAuthKey, logIn, type AuthKey } from "./login.ts";
 import { checkEncoreVersion, requireAppRoot, requireDockerEngine, requireEncore } from "./preflight.ts";
 
+/** Everything build will do, decided before anything runs; `plan build` prints this same object. */
 export interface PreparedBuild {
   settings: BuildSettings;
   imageRef: string;
   env: Environment;
+  authKey: AuthKey | undefined;
+  version: CommandSpec;
   build: CommandSpec;
 }
 
@@ -32,7 +36,17 @@ export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
   const imageRef = formatImageReference({ registry: settings.registry, imageName: settings.imageName, tag: opts.imageTag, suffix: settings.tagSuffix });
   // Builds read no env_file: CI supplies its environment directly. Telemetry and CA apply as for dev.
   const env = prepareEnvironment({ operation: "build", processEnv: opts.env, disableTelemetry: settings.disableTelemetry, caFile: settings.caFile, log: opts.log });
-  return { settings, imageRef, env, build: { file: encore, args: buildDockerArgs(imageRef, settings.flags), cwd: settings.workDir, env: toRecord(env) } };
+  const authKey = findAuthKey(opts.env);
+  opts.log.redactor.add([authKey?.value]);
+  const record = toRecord(env);
+  return {
+    settings,
+    imageRef,
+    env,
+    authKey,
+    version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
+    build: { file: encore, args: buildDockerArgs(imageRef, settings.flags), cwd: settings.workDir, env: record },
+  };
 }
 
 export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal): Promise<string> {
@@ -53,7 +67,8 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
   const push = prepared.settings.flags.push === true;
   // Pushing goes straight to the registry; only loading needs a local engine.
   if (!push) await requireDockerEngine(build.env);
-  await checkEncoreVersion(build, log);
+  await checkEncoreVersion(prepared.version, log);
+  if (prepared.authKey) await logIn(prepared.authKey, { file: build.file, cwd: build.cwd, env: build.env }, "build", log);
   if (signal.aborted) throw cancelled("");
 
   const arch = prepared.settings.flags.arch;

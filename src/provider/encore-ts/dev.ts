@@ -1,25 +1,37 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { resolveDevSettings, type DevSettings } from "../../config/settings.ts";
-import { runArgs } from "../../encore/commands.ts";
+import { runArgs, versionArgs } from "../../encore/commands.ts";
 import { runDevServer } from "../../encore/dev-server.ts";
 import { toRecord, type Environment } from "../../env/environment.ts";
 import type { CommandSpec } from "../../process/spawn.ts";
+import { LOCAL_SECRETS_FILE, writeLocalSecrets } from "../../secrets/local-store.ts";
 import { planSecretSync, secretValues, type SecretPlan } from "../../secrets/plan.ts";
+import { SecretSyncState } from "../../secrets/sync-state.ts";
 import { syncSecrets } from "../../secrets/sync.ts";
 import type { DevOptions } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
+import { findAuthKey, logIn, type AuthKey } from "./login.ts";
 import { checkEncoreVersion, requireAppRoot, requireEncore } from "./preflight.ts";
 
-/** Everything dev will do, decided before anything runs. */
+/** Everything dev will do, decided before anything runs; `plan dev` prints this same object. */
 export interface PreparedDev {
   settings: DevSettings;
   encore: string;
   appDir: string;
   env: Environment;
+  /** Keys withheld from every child's environment (the secrets). */
+  withheld: readonly string[];
+  authKey: AuthKey | undefined;
   secrets: SecretPlan;
+  /** Base for every encore call but `run`: the app dir, the composed environment. */
+  base: Omit<CommandSpec, "args">;
+  version: CommandSpec;
   run: CommandSpec;
+  localSecretsFile: string;
 }
 
-/** Validation, preflight and environment (spec §3.3, §4.3); no encore call yet. */
+/** Validation, preflight and environment (spec §3.3, §4.3). Writes only the CA bundle; calls no encore. */
 export function prepareDev(opts: DevOptions): PreparedDev {
   const log = opts.log;
   const settings = resolveDevSettings(opts.config.block, { projectDir: opts.workDir, listenOverride: opts.listen, source: opts.config.source });
@@ -33,38 +45,53 @@ export function prepareDev(opts: DevOptions): PreparedDev {
     caFile: settings.caFile,
     log,
   });
+  const authKey = findAuthKey(opts.env);
   // Known before any encore call can echo them.
-  log.redactor.add(secretValues(settings.secrets.fromEnv, env));
-  // Secrets reach encore on stdin only: they are withheld from every child's environment.
-  const record = toRecord(env, settings.secrets.fromEnv);
+  log.redactor.add([...secretValues(settings.secrets.fromEnv, env), authKey?.value]);
+  // Secrets reach encore on stdin (or Encore's local store) only: withheld from every child's environment.
+  const withheld = settings.secrets.fromEnv;
+  const record = toRecord(env, withheld);
   return {
     settings,
     encore,
     appDir,
     env,
+    withheld,
+    authKey,
     secrets: planSecretSync(settings.secrets.fromEnv, settings.secrets.types, env),
+    base: { file: encore, cwd: appDir, env: record },
+    version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
     run: { file: encore, args: runArgs(settings.listen.address), cwd: settings.workDir, env: record },
+    localSecretsFile: join(appDir, LOCAL_SECRETS_FILE),
   };
 }
 
 export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> {
   const log = opts.log;
   const prepared = prepareDev(opts);
-  const { settings, run } = prepared;
+  const { settings } = prepared;
   if (signal.aborted) return;
 
-  await checkEncoreVersion(run, log);
-  await syncSecrets({
-    plan: prepared.secrets,
-    env: prepared.env,
-    base: { file: prepared.encore, cwd: prepared.appDir, env: run.env },
-    concurrency: settings.secrets.concurrency,
-    log,
-  });
+  await checkEncoreVersion(prepared.version, log);
+  if (prepared.authKey) await logIn(prepared.authKey, prepared.base, "dev", log);
+  if (settings.secrets.mode === "local") {
+    for (const name of prepared.secrets.missing) log.warn(`secret ${name} is not set in the environment or env_file; not written`, { secret: name });
+    const values = prepared.secrets.calls.map(({ name }) => ({ name, value: prepared.env.get(name)?.value ?? "" }));
+    await writeLocalSecrets(prepared.appDir, values, prepared.base.env, log);
+  } else {
+    await syncSecrets({
+      plan: prepared.secrets,
+      env: prepared.env,
+      base: prepared.base,
+      concurrency: settings.secrets.concurrency,
+      log,
+      state: settings.secrets.skipUnchanged ? SecretSyncState.open(opts.env.HOME ?? homedir()) : undefined,
+    });
+  }
   if (signal.aborted) return;
 
   await runDevServer({
-    spec: run,
+    spec: prepared.run,
     listen: settings.listen,
     readinessTimeoutMs: settings.readinessTimeoutMs,
     shutdownTimeoutMs: settings.shutdownTimeoutMs,

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync, renameSync, writeFileSync, chmodSync } from "node:fs";
+import { join } from "node:path";
+import { ProviderError } from "../errors/index.ts";
+import type { Logger } from "../logging/logger.ts";
+import { runCommand } from "../process/spawn.ts";
+import { locateExecutable } from "../process/executable.ts";
+import { LOCAL_SECRETS_HEADER, renderLocalSecrets } from "./cue.ts";
+
+export const LOCAL_SECRETS_FILE = ".secrets.local.cue";
+
+function refuse(message: string, fix: string): ProviderError {
+  return new ProviderError({ category: "SECRET_SYNC_FAILED", provider: "encore-ts", operation: "dev", message, fix });
+}
+
+/**
+ * Local mode: write the values to Encore's own local store next to encore.app, mode 0600,
+ * only where git ignores it and only over a file this tool wrote.
+ */
+export async function writeLocalSecrets(
+  appDir: string,
+  secrets: readonly { name: string; value: string }[],
+  env: Readonly<Record<string, string>>,
+  log: Logger,
+): Promise<void> {
+  const file = join(appDir, LOCAL_SECRETS_FILE);
+  if (existsSync(file) && !readFileSync(file, "utf8").startsWith(LOCAL_SECRETS_HEADER)) {
+    throw refuse(`${file} exists and was not written by stagecraft-encore; it is left untouched`, `move it aside, or use dev.encore_secrets.mode: cloud`);
+  }
+  const ignored = await gitIgnores(appDir, LOCAL_SECRETS_FILE, env);
+  if (ignored === "not-ignored") {
+    throw refuse(`${file} would hold secret values but git does not ignore it`, `add this line to ${join(appDir, ".gitignore")}: ${LOCAL_SECRETS_FILE}`);
+  }
+  if (ignored === "no-repository") log.debug("not a git repository; nothing can commit the local secrets file");
+
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, renderLocalSecrets(secrets), { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, file);
+  log.info(`wrote ${secrets.length} secret(s) to ${file} (mode 0600)`, { secrets: secrets.map((s) => s.name) });
+}
+
+async function gitIgnores(dir: string, file: string, env: Readonly<Record<string, string>>): Promise<"ignored" | "not-ignored" | "no-repository"> {
+  const git = locateExecutable("git", env.PATH);
+  if (!git.ok) return "no-repository";
+  // `check-ignore` exits 0 when ignored, 1 when not, 128 outside a repository.
+  const exit = await runCommand({ file: git.path, args: ["-c", "safe.directory=*", "check-ignore", "-q", "--no-index", file], cwd: dir, env });
+  if (exit.exitCode === 0) return "ignored";
+  if (exit.exitCode === 1) return "not-ignored";
+  return "no-repository";
+}
