@@ -1,0 +1,186 @@
+// `encore build docker` in the test double, and pack.sh, which puts the double into a
+// tarball with the official release layout.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { FIXTURE, encore, type Sandbox, sandbox, start, stripAnsi } from "./harness.ts";
+
+const boxes: Sandbox[] = [];
+async function box(files?: Record<string, string>): Promise<Sandbox> {
+  const b = await sandbox(files);
+  boxes.push(b);
+  return b;
+}
+after(() => {
+  for (const b of boxes) b.remove();
+});
+
+const NO_LOAD = '{"build":{"load":false}}';
+const ENGINE = await engineReachable();
+/** The zerolog lines without colour and without the time column. */
+const logLines = (stderr: string) => stripAnsi(stderr).trimEnd().split("\n").map((l) => l.replace(/^\d{1,2}:\d{2}[AP]M /, ""));
+
+describe("encore build docker", () => {
+  test("logs the real zerolog lines and exits 0 (loading switched off by the scenario)", async () => {
+    const b = await box();
+    const r = await encore(["build", "docker", "registry.local:5000/team/app:1.2"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: NO_LOAD }) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(stripAnsi(r.stderr), /^\d{1,2}:\d{2}[AP]M INF compiling/);
+    assert.deepEqual(logLines(r.stderr), [
+      "INF compiling Encore application for linux/amd64",
+      "INF saving image to local docker daemon",
+      "INF successfully saved local docker image",
+      "INF successfully exported app as docker image",
+      "Learn More: https://encore.dev/docs/how-to/self-host",
+    ]);
+  });
+
+  test("simulates --push without a registry", async () => {
+    const b = await box();
+    const r = await encore(["eject", "docker", "--push", "--arch", "arm64", "registry.local/app:1"], { cwd: b.app, env: b.env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(logLines(r.stderr).slice(0, 4), [
+      "INF compiling Encore application for linux/arm64",
+      "INF pushing image to docker registry",
+      "INF pushing docker image to container registry",
+      "INF successfully pushed docker image",
+    ]);
+  });
+
+  test("fails with the engine's error when the daemon's DOCKER_HOST cannot be reached", async () => {
+    const b = await box();
+    const dead = `unix://${join(b.dir, "no-docker.sock")}`;
+    const r = await encore(["build", "docker", "app:1"], { cwd: b.app, env: b.env({ DOCKER_HOST: dead }) });
+    assert.equal(r.code, 1);
+    assert.equal(logLines(r.stderr).at(-1), `ERR unable to save docker image error="Cannot connect to the Docker daemon at ${dead}. Is the docker daemon running?"`);
+  });
+
+  test("uses the DOCKER_HOST the daemon started with, not the command's", async () => {
+    const b = await box();
+    const first = `unix://${join(b.dir, "first.sock")}`;
+    await encore(["daemon"], { cwd: b.app, env: b.env({ DOCKER_HOST: first }) });
+    const r = await encore(["build", "docker", "app:1"], { cwd: b.app, env: b.env({ DOCKER_HOST: `unix://${join(b.dir, "second.sock")}` }) });
+    assert.match(logLines(r.stderr).at(-1) ?? "", new RegExp(`Cannot connect to the Docker daemon at ${first}\\.`));
+  });
+
+  test("defaults a TypeScript app to base node:slim, which must already be in the engine", async () => {
+    const b = await box({ "encore.app": '{"lang": "typescript"}', "package.json": '{"dependencies":{"encore.dev":"1.57.0"}}', "node_modules/.keep": "" });
+    const r = await encore(["build", "docker", "app:1"], { cwd: b.app, env: b.env({ DOCKER_HOST: `unix://${join(b.dir, "none.sock")}` }) });
+    assert.equal(r.code, 1);
+    assert.deepEqual(logLines(r.stderr).slice(1), [
+      "INF resolving base image node:slim",
+      "INF could not get image from local daemon, fetching it remotely",
+      'ERR resolve base image: unable to fetch image: Get "https://index.docker.io/v2/": dial tcp: lookup index.docker.io: no such host',
+    ]);
+  });
+
+  test("rejects an image reference go-containerregistry rejects", async () => {
+    const b = await box();
+    const r = await encore(["build", "docker", "MyApp:1"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: NO_LOAD }) });
+    assert.equal(r.code, 1);
+    assert.match(logLines(r.stderr).at(-1) ?? "", /^ERR invalid image tag error="repository can only contain the characters/);
+  });
+
+  test("requires the --config file to exist", async () => {
+    const b = await box();
+    const r = await encore(["build", "docker", "--config", "infra.json", "app:1"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: NO_LOAD }) });
+    assert.equal(logLines(r.stderr).at(-1), `ERR build infra config: infra config not found: open ${join(b.app, "infra.json")}: no such file or directory`);
+  });
+
+  test("exits 0 on SIGINT during a build (the real quirk)", async () => {
+    const b = await box();
+    const p = start(["build", "docker", "app:1"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"build":{"hang":true}}' }) });
+    await p.waitFor("stderr", /compiling Encore application/);
+    p.child.kill("SIGINT");
+    assert.deepEqual([(await p.exited).code, (await p.exited).signal], [0, null]);
+  });
+
+  test("hangs on a .git file above the app and dies by SIGINT there (before the handler exists)", async () => {
+    const b = await box({ "app/encore.app": "{}", ".git": "gitdir: /elsewhere\n" });
+    const cwd = join(b.app, "app");
+    // echoEnv prints before the command runs, so its last line says the double has started.
+    const p = start(["build", "docker", "app:1"], { cwd, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"echoEnv":true}', ZZZ_LAST: "1" }) });
+    await p.waitFor("stdout", /env ZZZ_LAST=1\n/);
+    p.child.kill("SIGINT");
+    const done = await p.exited;
+    assert.deepEqual([done.code, done.signal], [null, "SIGINT"]);
+    assert.doesNotMatch(done.stderr, /compiling/);
+  });
+
+  test("loads a linux/<arch> image into a reachable engine", { skip: !ENGINE && "no Docker engine at DOCKER_HOST" }, async () => {
+    const b = await box();
+    const ref = `encore-double-test/${process.pid}-${Date.now()}:arm64`;
+    const env = b.env({ DOCKER_HOST: process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock" });
+    try {
+      const r = await encore(["build", "docker", "--arch", "arm64", ref], { cwd: b.app, env });
+      assert.equal(r.code, 0, r.stderr);
+      const image = JSON.parse((await engine("GET", `/images/${encodeURIComponent(ref)}/json`)).body) as { Os: string; Architecture: string; Config: { Labels: Record<string, string> } };
+      assert.deepEqual([image.Os, image.Architecture, image.Config.Labels["org.stagecraft.double"]], ["linux", "arm64", "1"]);
+    } finally {
+      await engine("DELETE", `/images/${encodeURIComponent(ref)}`);
+    }
+  });
+});
+
+describe("pack.sh", () => {
+  const pack = (version: string, arch: string, out: string) =>
+    execFileSync(join(FIXTURE, "pack.sh"), [version, arch, out], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+
+  test("builds the official layout reproducibly and prints its sha256", async () => {
+    const b = await box({});
+    const one = pack("1.57.0", "amd64", join(b.dir, "one"));
+    const two = pack("1.57.0", "amd64", join(b.dir, "two"));
+    assert.match(one, /^[0-9a-f]{64}$/);
+    assert.equal(one, two);
+    assert.notEqual(pack("1.57.0", "arm64", join(b.dir, "one")), one);
+    const listing = execFileSync("tar", ["-tvzf", join(b.dir, "one", "encore-1.57.0-linux_amd64.tar.gz")], { encoding: "utf8" });
+    const rows = listing.trim().split("\n").map((l) => l.split(/\s+/));
+    assert.deepEqual(rows.map((r) => r[5]), [
+      "bin/", "bin/encore", "bin/git-remote-encore", "bin/tsbundler-encore", "bin/tsparser-encore",
+      "encore-go/", "encore-go/PLACEHOLDER", "runtimes/", "runtimes/go/", "runtimes/go/PLACEHOLDER", "runtimes/js/", "runtimes/js/encore-runtime.node",
+    ]);
+    assert.ok(rows.every((r) => r[1] === "0/0" && r[3] === "2000-01-01"), listing);
+  });
+
+  test("the packed double reports its version, finds its install root, and refuses a foreign arch", async () => {
+    const b = await box();
+    const host = process.arch === "arm64" ? "arm64" : "amd64";
+    const foreign = host === "amd64" ? "arm64" : "amd64";
+    for (const [arch, dir] of [[host, "native"], [foreign, "foreign"]] as const) {
+      pack("1.58.2", arch, b.dir);
+      mkdirSync(join(b.dir, dir));
+      execFileSync("tar", ["-C", join(b.dir, dir), "-xzf", join(b.dir, `encore-1.58.2-linux_${arch}.tar.gz`)]);
+    }
+    const native = join(b.dir, "native", "bin", "encore");
+    assert.equal((await encore(["version"], { cwd: b.app, env: b.env(), command: native })).stdout, "encore version v1.58.2\n");
+    const env = await encore(["daemon", "env"], { cwd: b.app, env: b.env(), command: native });
+    assert.match(env.stdout, new RegExp(`^ENCORE_GOROOT=${join(b.dir, "native", "encore-go")}\n`));
+    const wrong = await encore(["version"], { cwd: b.app, env: b.env(), command: join(b.dir, "foreign", "bin", "encore") });
+    assert.equal(wrong.code, 126);
+    assert.match(wrong.stderr, /cannot execute binary file: Exec format error/);
+  });
+});
+
+function dockerSocket(): string | null {
+  const host = process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock";
+  return host.startsWith("unix://") ? host.slice("unix://".length) : null;
+}
+function engine(method: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: dockerSocket() ?? "", method, path }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (d: string) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+async function engineReachable(): Promise<boolean> {
+  if (!dockerSocket()) return false;
+  return engine("GET", "/_ping").then((r) => r.status === 200, () => false);
+}
