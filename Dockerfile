@@ -1,0 +1,138 @@
+# stagecraft-encore: Node, a pinned and checksum-verified Encore CLI, a Docker CLI and the
+# stagecraft-encore runner, for running Encore.ts backends (`dev`) and building their
+# images (`build`).
+#
+#   docker buildx build -t stagecraft-encore:local .
+#
+# Behind a TLS-intercepting proxy, hand its CA to the downloading steps as a BuildKit
+# secret; it is mounted only while they run and never stored in a layer:
+#
+#   docker buildx build --secret id=extra_ca,src=/path/to/proxy-ca.pem -t stagecraft-encore:local .
+#
+# Offline (air-gapped): put the official encore-<version>-linux_<arch>.tar.gz in
+# vendor/encore/. It is verified like a download.
+#
+# Labels: --build-arg VERSION=<release> --build-arg REVISION="$(git rev-parse HEAD)"
+# --build-arg SOURCE=<repository URL>.
+#
+# No `# syntax=` line on purpose: the engine's built-in Dockerfile frontend handles every
+# instruction here, and a syntax line would make BuildKit pull a frontend image, which an
+# air-gapped builder cannot.
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+ARG ENCORE_VERSION=1.57.0
+
+# --- The Encore CLI, verified against data/encore-release-sha256.tsv (or ENCORE_SHA256).
+FROM ${NODE_IMAGE} AS encore
+ARG ENCORE_VERSION
+# Overrides the table, e.g. for a release newer than it. Empty: use the table.
+ARG ENCORE_SHA256=
+ARG TARGETARCH
+COPY docker/install-encore.sh data/encore-release-sha256.tsv /tmp/
+# vendor/encore/ always exists (it holds a .gitkeep), so the bind mount never fails.
+RUN --mount=type=bind,source=vendor/encore,target=/vendor \
+    --mount=type=secret,id=extra_ca,required=false \
+    ENCORE_VERSION="$ENCORE_VERSION" ENCORE_SHA256="$ENCORE_SHA256" TARGETARCH="$TARGETARCH" \
+    CHECKSUMS=/tmp/encore-release-sha256.tsv VENDOR_DIR=/vendor ENCORE_PREFIX=/opt/encore \
+    sh /tmp/install-encore.sh
+
+# --- The Docker CLI alone. Encore's daemon shells out to `docker` (databases) and talks
+# to the engine's API (`encore build docker`); it needs no engine in this container.
+# Bookworm's docker.io package is the whole engine (dockerd, containerd, runc);
+# trixie's docker-cli is the client alone, needs only glibc >= 2.34 and runs on bookworm.
+# Only its binary is taken: no trixie package is installed, and this stage's apt knows
+# trixie alone (apt verifies its signed index with the base image's Debian keyring).
+FROM ${NODE_IMAGE} AS docker-cli
+RUN set -eu; \
+    rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*; \
+    echo 'deb http://deb.debian.org/debian trixie main' > /etc/apt/sources.list.d/trixie.list; \
+    apt-get update -qq; \
+    mkdir -p /tmp/deb && chmod 0777 /tmp/deb && cd /tmp/deb; \
+    apt-get download -qq docker-cli/trixie; \
+    dpkg-deb --extract docker-cli_*.deb /tmp/docker-cli; \
+    install -D -m 0755 /tmp/docker-cli/usr/bin/docker /out/docker; \
+    /out/docker --version
+
+# --- Production dependencies of the runner. package.json and the lock file come first, so
+# a change under src/ reuses this layer.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --omit=optional as well as dev: typescript is a dev dependency that is also an optional
+# peer of valibot, which npm keeps under --omit=dev alone (27 MB). No production
+# dependency has optional native parts today; revisit if one is added.
+RUN --mount=type=secret,id=extra_ca,required=false \
+    --mount=type=cache,target=/root/.npm,sharing=locked \
+    if [ -s /run/secrets/extra_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra_ca; fi; \
+    npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error
+
+# --- The runner compiled to dist/ (tsc).
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=secret,id=extra_ca,required=false \
+    --mount=type=cache,target=/root/.npm,sharing=locked \
+    if [ -s /run/secrets/extra_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra_ca; fi; \
+    npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error
+COPY tsconfig.json tsconfig.build.json ./
+COPY src/ src/
+RUN npm run build --silent
+
+# --- The toolbox.
+FROM ${NODE_IMAGE}
+
+# tini: init and signal relay (the runner turns SIGTERM into Encore's graceful SIGINT).
+# git and ca-certificates: Encore and npm use them. npm itself stays: Encore runs
+# `npm install` in the app on its first run.
+# The directories Docker turns into named volumes are created here, owned by node, so
+# new volumes copy that ownership.
+RUN set -eu; \
+    apt-get update -qq; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tini git ca-certificates >/dev/null; \
+    rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log; \
+    install -d -o node -g node /workspace /workspace/node_modules \
+        /home/node/.cache /home/node/.cache/encore /home/node/.config /home/node/.config/encore; \
+    ln -s /opt/stagecraft-encore/bin/stagecraft-encore.js /usr/local/bin/stagecraft-encore
+
+COPY --from=docker-cli /out/docker /usr/bin/docker
+COPY --from=encore /opt/encore /opt/encore
+COPY entrypoint.sh /usr/local/bin/entrypoint.sh
+COPY docker/healthcheck.mjs /opt/stagecraft-encore/docker/healthcheck.mjs
+COPY --from=deps /app/node_modules /opt/stagecraft-encore/node_modules
+COPY package.json /opt/stagecraft-encore/package.json
+COPY bin/ /opt/stagecraft-encore/bin/
+COPY data/ /opt/stagecraft-encore/data/
+COPY --from=build /app/dist /opt/stagecraft-encore/dist
+
+ENV PATH=/opt/encore/bin:$PATH
+WORKDIR /workspace
+
+# No USER instruction: the container starts as root only so that the entrypoint can
+# adapt the node user to what the host decides, namely the UID of the mounted project
+# and the GID of a mounted Docker socket; it then drops to node before it runs anything,
+# the runner, encore and passthrough commands alike (see entrypoint.sh). `--user node`
+# also works, without those adaptations. `docker exec` bypasses the entrypoint: use
+# `docker exec -u node`, or encore would start a second daemon as root.
+#
+# tini -s (subreaper) works as PID 1, and as PID 2 under compose's `init: true`
+# (docker-init), without its warning.
+ENTRYPOINT ["/usr/bin/tini", "-s", "--", "/usr/local/bin/entrypoint.sh"]
+CMD ["dev"]
+
+# Healthy once the dev server answers; the port follows dev.listen in stagecraft.yml or
+# STAGECRAFT_HEALTHCHECK_URL (see docker/healthcheck.mjs). The start period covers the
+# first run's `npm install` and compile.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=180s --retries=3 \
+    CMD ["node", "/opt/stagecraft-encore/docker/healthcheck.mjs"]
+
+ARG ENCORE_VERSION
+ARG VERSION=dev
+ARG REVISION=unknown
+ARG SOURCE=
+LABEL org.opencontainers.image.title="stagecraft-encore" \
+      org.opencontainers.image.description="Node, a pinned Encore CLI and the stagecraft-encore runner for Encore.ts backends" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      dev.encore.version="${ENCORE_VERSION}"
