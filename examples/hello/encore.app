@@ -1,0 +1,5 @@
+{
+	// The app is not linked to Encore Cloud; `encore app link` sets an id.
+	"id": "",
+	"lang": "typescript"
+}
