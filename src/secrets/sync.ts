@@ -66,7 +66,13 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
       flushInOrder();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, calls.length) }, worker));
+  // The first call runs alone: it may start Encore's daemon, and concurrent cold starts race
+  // (each new daemon removes the other's socket). The rest share the daemon it started.
+  next = 1;
+  outcomes[0] = await setOne(calls[0]!, options);
+  failed = outcomes[0].exit.exitCode !== 0;
+  flushInOrder();
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, calls.length - 1) }, worker));
 
   const set = outcomes.filter((o) => o && o.exit.exitCode === 0).map((o) => o!.call.name);
   if (options.state) {

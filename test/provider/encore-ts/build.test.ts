@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { runCli, RunningCli } from "../../support/cli.ts";
-import { commandOf, doubleWorld, type DoubleWorld } from "../../support/double.ts";
+import { commandOf, doubleWorld, runnerCalls, type DoubleWorld } from "../../support/double.ts";
 import { encoreProject, type TempProject } from "../../support/project.ts";
 
 // The double does not load into an engine here (build.load = false); the engine check is
@@ -30,19 +30,23 @@ backend:
         docker_tag_suffix: -encore
 `;
 
-function fixture(scenario: unknown = { build: { load: false } }): { project: TempProject; world: DoubleWorld; env: Record<string, string | undefined> } {
-  const project = encoreProject(YML, { "backend/encore.app": '{"id": "x", "lang": "typescript"}' });
-  const world = doubleWorld(scenario);
+async function fixture(scenario: unknown = { build: { load: false } }): Promise<{ project: TempProject; world: DoubleWorld; env: Record<string, string | undefined> }> {
+  const project = encoreProject(YML, {
+    "backend/encore.app": '{"id": "x", "lang": "typescript"}',
+    "backend/package.json": '{"name": "backend", "dependencies": {"encore.dev": "1.57.0"}}',
+    "backend/node_modules/.keep": "",
+  });
+  const world = await doubleWorld(scenario);
   return { project, world, env: world.env({ DOCKER_HOST: dockerHost }) };
 }
 
 describe("build", () => {
   test("runs encore build docker <ref> in build.workdir and prints the reference alone on stdout", async () => {
-    const { project, world, env } = fixture();
+    const { project, world, env } = await fixture();
     const finished = await runCli(["build", "--tag", "abc1234"], { cwd: project.dir, env });
     assert.equal(finished.code, 0, finished.stderr);
     assert.equal(finished.stdout, "ghcr.io/acme/platform/api:abc1234-encore\n");
-    const build = world.calls().find((call) => commandOf(call) === "build docker")!;
+    const build = runnerCalls(world).find((call) => commandOf(call) === "build docker")!;
     assert.deepEqual(build.argv, ["build", "docker", "ghcr.io/acme/platform/api:abc1234-encore"]);
     assert.equal(build.cwd, project.path("backend"));
     assert.equal(build.env.DISABLE_ENCORE_TELEMETRY, "1");
@@ -53,7 +57,7 @@ describe("build", () => {
   });
 
   test("BUILD_FAILED (exit 7) with the exit code, a tail and the reference attempted", async () => {
-    const { project, world, env } = fixture({ build: { load: false, fail: true } });
+    const { project, world, env } = await fixture({ build: { load: false, fail: true } });
     const finished = await runCli(["build", "--tag", "v1", "--log-format", "json"], { cwd: project.dir, env });
     assert.equal(finished.code, 7);
     assert.equal(finished.stdout, "");
@@ -65,7 +69,7 @@ describe("build", () => {
   });
 
   test("a cancelled build is BUILD_FAILED even though encore exits 0", async () => {
-    const { project, world, env } = fixture({ build: { load: false, hang: true } });
+    const { project, world, env } = await fixture({ build: { load: false, hang: true } });
     const run = new RunningCli(["build", "--tag", "v1"], { cwd: project.dir, env });
     await run.waitForLine(/compiling Encore application/);
     run.kill("SIGTERM");
@@ -78,25 +82,25 @@ describe("build", () => {
   });
 
   test("no Docker engine: PROVIDER_NOT_AVAILABLE (exit 4) before encore builds anything", async () => {
-    const { project, world } = fixture();
+    const { project, world } = await fixture();
     const finished = await runCli(["build", "--tag", "v1"], { cwd: project.dir, env: world.env({ DOCKER_HOST: "unix:///nonexistent/docker.sock" }) });
     assert.equal(finished.code, 4);
     assert.match(finished.stderr, /PROVIDER_NOT_AVAILABLE: the Docker engine is not usable: no Docker socket at \/nonexistent\/docker.sock/);
     assert.match(finished.stderr, /fix: mount the engine's socket/);
-    assert.deepEqual(world.calls(), []);
+    assert.deepEqual(runnerCalls(world), []);
     project.remove();
     world.remove();
   });
 
   test("--tag defaults to the commit; outside a git repository it must be given, and it is checked", async () => {
-    const { project, world, env } = fixture();
+    const { project, world, env } = await fixture();
     let finished = await runCli(["build"], { cwd: project.dir, env });
     assert.equal(finished.code, 2);
     assert.match(finished.stderr, /--tag was not given and no default could be found: .* is not a git repository/);
     finished = await runCli(["build", "--tag", "a;b"], { cwd: project.dir, env });
     assert.equal(finished.code, 2);
     assert.match(finished.stderr, /--tag: "a;b" must start with/);
-    assert.deepEqual(world.calls(), []);
+    assert.deepEqual(runnerCalls(world), []);
     project.remove();
     world.remove();
   });
