@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../errors/index.ts";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../logging/record.ts";
 
-export const COMMANDS = ["dev", "build", "version", "help"] as const;
+export const COMMANDS = ["dev", "build", "plan", "doctor", "version", "help"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL_OPTIONS = {
@@ -14,15 +14,29 @@ const GLOBAL_OPTIONS = {
 const COMMAND_OPTIONS = {
   dev: { config: { type: "string" }, "project-dir": { type: "string" }, listen: { type: "string" } },
   build: { config: { type: "string" }, "project-dir": { type: "string" }, tag: { type: "string" }, push: { type: "boolean" }, output: { type: "string" } },
+  plan: {
+    config: { type: "string" },
+    "project-dir": { type: "string" },
+    listen: { type: "string" },
+    tag: { type: "string" },
+    push: { type: "boolean" },
+    json: { type: "boolean" },
+  },
+  doctor: { config: { type: "string" }, "project-dir": { type: "string" }, json: { type: "boolean" } },
   version: {},
   help: {},
 } as const;
+
+export const PLAN_TARGETS = ["dev", "build"] as const;
 
 export interface Invocation {
   command: CommandName;
   help: boolean;
   /** For `help <command>`. */
   topic?: CommandName | undefined;
+  /** For `plan dev|build`. */
+  target?: (typeof PLAN_TARGETS)[number] | undefined;
+  json: boolean;
   logFormat: LogFormat;
   logLevel: LogLevel;
   config?: string | undefined;
@@ -54,10 +68,16 @@ export function parseInvocation(argv: readonly string[], env: Readonly<Record<st
   const positionals = parsed.positionals.slice(named === undefined ? 0 : 1);
   const values = parsed.values as Record<string, string | boolean | undefined>;
   let topic: CommandName | undefined;
+  let target: Invocation["target"];
   if (command === "help" && positionals.length > 0) {
     const [wanted] = positionals;
     if (!isCommand(wanted)) throw new UsageError(`unknown command "${wanted}"`, `commands: ${COMMANDS.join(", ")}`);
     topic = wanted;
+  } else if (command === "plan" && values.help !== true) {
+    const [wanted, ...rest] = positionals;
+    const match = PLAN_TARGETS.find((candidate) => candidate === wanted);
+    if (!match || rest.length > 0) throw new UsageError(`plan takes one of ${PLAN_TARGETS.join(", ")}${wanted ? `, not "${positionals.join(" ")}"` : ""}`, "e.g. stagecraft-encore plan dev --json");
+    target = match;
   } else if (positionals.length > 0) {
     throw new UsageError(`unexpected argument "${positionals[0]}" for ${command}`, `run \`stagecraft-encore ${command} --help\``);
   }
@@ -67,6 +87,8 @@ export function parseInvocation(argv: readonly string[], env: Readonly<Record<st
     command,
     help: values.help === true,
     topic,
+    target,
+    json: values.json === true,
     logFormat: pick("--log-format", string("log-format") ?? env.STAGECRAFT_LOG_FORMAT ?? "pretty", LOG_FORMATS),
     logLevel: pick("--log-level", string("log-level") ?? env.STAGECRAFT_LOG_LEVEL ?? "info", LOG_LEVELS),
     config: string("config"),

@@ -17,6 +17,8 @@ Usage: stagecraft-encore <command> [options]
 Commands:
   dev       sync secrets, run the Encore dev server, stop it gracefully on SIGINT/SIGTERM
   build     build the backend image with encore build docker; prints the image reference
+  plan      print the steps dev or build would take (argv, cwd, environment keys), running nothing
+  doctor    check the setup: config, encore, project, CA, Docker, databases, ports, secrets
   version   print the version
   help      show help for a command
 
@@ -24,7 +26,7 @@ ${GLOBAL}
 
 Logs and errors go to stderr; stdout carries results only.
 Exit codes: 0 ok, 2 invalid config or usage, 3 invalid project, 4 encore (or docker) not available,
-5 secret sync failed, 6 dev server failed, 7 build failed, 70 internal error.`,
+5 secret sync failed, 6 dev server failed, 7 build failed, 70 internal error; doctor: 1 when a check fails.`,
   dev: `Usage: stagecraft-encore dev [--config PATH] [--project-dir DIR] [--listen HOST:PORT]
 
 Runs \`encore run --debug --verbose --watch --listen <listen> --browser=never\` after syncing
@@ -46,6 +48,31 @@ Options:
   --tag TAG            the image tag (default: the project's short commit SHA, -dirty if changed)
   --push               push to the registry instead of loading into the local Docker engine
   --output text|json   text: the reference; json: {"image","pushed","durationMs"}
+${INPUTS}
+
+${GLOBAL}`,
+  plan: `Usage: stagecraft-encore plan dev|build [--json] [dev or build options]
+
+A dry run: the exact steps dev or build would take, in order (each encore call's argv and cwd,
+where stdin comes from) and every environment key with its source (process, env_file, config).
+Nothing runs, and no secret value or auth key is printed, not even with --json.
+
+Options:
+  --json               machine-readable output
+${INPUTS}
+  --listen HOST:PORT   (dev) as for dev
+  --tag TAG, --push    (build) as for build
+
+${GLOBAL}`,
+  doctor: `Usage: stagecraft-encore doctor [--json] [--config PATH] [--project-dir DIR]
+
+Checks the setup and prints one table, each check pass, warn or fail with a one-line fix:
+the config, encore and its version (against the app's encore.dev), encore.app and the env file,
+the extra CA (for Node and encore), the Docker engine, the database topology (encore#2382),
+the listen and dashboard ports, and what secret syncing needs. Exits 1 when a check fails.
+
+Options:
+  --json               machine-readable output
 ${INPUTS}
 
 ${GLOBAL}`,

@@ -4,14 +4,16 @@ import type { Writable } from "node:stream";
 import pkg from "../../package.json" with { type: "json" };
 import { readStagecraftDocument, selectProvider } from "../config/document.ts";
 import { PROVIDER_ID } from "../config/settings.ts";
+import { runDoctor } from "../doctor/run.ts";
 import { ProviderError, exitCodeFor, type Operation } from "../errors/index.ts";
+import { revisionTag } from "../git/revision.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { getProvider, providerIds } from "../provider/registry.ts";
-import { revisionTag } from "../git/revision.ts";
 import type { BackendProvider, BuiltImage, ProviderConfig } from "../provider/types.ts";
 import "../provider/encore-ts/index.ts";
 import { parseInvocation, type Invocation } from "./args.ts";
 import { HELP } from "./help.ts";
+import { formatPlan } from "./plan-output.ts";
 import { renderError } from "./render-error.ts";
 import { listenForStopSignals } from "./shutdown.ts";
 
@@ -52,42 +54,98 @@ function useColor(io: Io): boolean {
   return io.stderr.isTTY === true;
 }
 
-async function dispatch(invocation: Invocation, io: Io, log: Logger): Promise<number> {
-  if (invocation.command === "help" || invocation.help) {
-    io.stdout.write(`${HELP[invocation.topic ?? invocation.command]}\n`);
-    return 0;
-  }
-  if (invocation.command === "version") {
-    io.stdout.write(`stagecraft-encore ${pkg.version}\n`);
-    return 0;
-  }
-  const operation: Operation = invocation.command;
+/** What every provider command needs: the project, its config, the provider, a scoped logger. */
+interface Context {
+  projectDir: string;
+  configPath: string;
+  provider: BackendProvider;
+  config: ProviderConfig;
+  log: Logger;
+}
+
+function inputs(invocation: Invocation, io: Io): { projectDir: string; configPath: string } {
   const projectDir = resolve(io.cwd, invocation.projectDir ?? io.env.STAGECRAFT_PROJECT_DIR ?? ".");
   const configPath = resolve(io.cwd, invocation.config ?? io.env.STAGECRAFT_CONFIG ?? resolve(projectDir, "stagecraft.yml"));
+  return { projectDir, configPath };
+}
+
+function loadContext(invocation: Invocation, io: Io, log: Logger, operation: Operation): Context {
+  const { projectDir, configPath } = inputs(invocation, io);
   const document = readStagecraftDocument(configPath, operation, io.cwd);
   const selection = selectProvider(document, operation);
   const provider = requireProvider(selection.providerId, operation, document.source);
-  const config: ProviderConfig = { block: selection.block, registry: selection.registry, source: document.source };
-  const opLog = log.child({ provider: provider.id, operation });
+  return {
+    projectDir,
+    configPath,
+    provider,
+    config: { block: selection.block, registry: selection.registry, source: document.source },
+    log: log.child({ provider: provider.id, operation }),
+  };
+}
 
-  const stop = listenForStopSignals(opLog);
-  try {
-    if (operation === "dev") {
-      await provider.dev({ env: io.env, listen: invocation.listen, workDir: projectDir, config, log: opLog, force: stop.force }, stop.signal);
+async function dispatch(invocation: Invocation, io: Io, log: Logger): Promise<number> {
+  switch (invocation.command) {
+    case "help":
+      io.stdout.write(`${HELP[invocation.topic ?? "help"]}\n`);
+      return 0;
+    case "version":
+      if (invocation.help) break;
+      io.stdout.write(`stagecraft-encore ${pkg.version}\n`);
+      return 0;
+    case "doctor": {
+      if (invocation.help) break;
+      const { projectDir, configPath } = inputs(invocation, io);
+      const report = await runDoctor({ projectDir, configPath, env: io.env, cwd: io.cwd });
+      io.stdout.write(report.render(invocation.json ? "json" : "text", useColor({ ...io, stderr: io.stdout })));
+      return report.exitCode;
+    }
+    case "plan": {
+      if (invocation.help) break;
+      const target = invocation.target!;
+      const ctx = loadContext(invocation, io, log, target);
+      const plan =
+        target === "dev"
+          ? ctx.provider.planDev(devOptions(ctx, invocation, io))
+          : ctx.provider.planBuild({ ...(await buildOptions(ctx, invocation, io)) });
+      io.stdout.write(invocation.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
       return 0;
     }
-    const imageTag = invocation.tag ?? (await defaultTag(projectDir, io.env, provider.id, opLog));
+    case "dev":
+    case "build":
+      if (invocation.help) break;
+      return runOperation(invocation.command, invocation, io, log);
+  }
+  io.stdout.write(`${HELP[invocation.command]}\n`);
+  return 0;
+}
+
+async function runOperation(operation: Operation, invocation: Invocation, io: Io, log: Logger): Promise<number> {
+  const ctx = loadContext(invocation, io, log, operation);
+  const stop = listenForStopSignals(ctx.log);
+  try {
+    if (operation === "dev") {
+      await ctx.provider.dev({ ...devOptions(ctx, invocation, io), force: stop.force }, stop.signal);
+      return 0;
+    }
     let built: BuiltImage | undefined;
-    const imageRef = await provider.buildDocker(
-      { imageTag, workDir: projectDir, config, env: io.env, log: opLog, push: invocation.push, onBuilt: (result) => (built = result) },
-      stop.signal,
-    );
-    io.stdout.write(invocation.output === "json" && built ? `${JSON.stringify({ image: imageRef, pushed: built.pushed, durationMs: built.durationMs })}\n` : `${imageRef}\n`);
+    const options = await buildOptions(ctx, invocation, io);
+    const imageRef = await ctx.provider.buildDocker({ ...options, onBuilt: (result) => (built = result) }, stop.signal);
+    const json = invocation.output === "json" && built ? JSON.stringify({ image: imageRef, pushed: built.pushed, durationMs: built.durationMs }) : undefined;
+    io.stdout.write(`${json ?? imageRef}\n`);
     if (io.env.GITHUB_OUTPUT) appendFileSync(io.env.GITHUB_OUTPUT, `image=${imageRef}\n`);
     return 0;
   } finally {
     stop.dispose();
   }
+}
+
+function devOptions(ctx: Context, invocation: Invocation, io: Io) {
+  return { env: io.env, listen: invocation.listen, workDir: ctx.projectDir, config: ctx.config, log: ctx.log };
+}
+
+async function buildOptions(ctx: Context, invocation: Invocation, io: Io) {
+  const imageTag = invocation.tag ?? (await defaultTag(ctx.projectDir, io.env, ctx.provider.id, ctx.log));
+  return { imageTag, workDir: ctx.projectDir, config: ctx.config, env: io.env, log: ctx.log, push: invocation.push };
 }
 
 /** `--tag` defaults to the project's short commit SHA (`-dirty` with uncommitted changes). */

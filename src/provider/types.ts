@@ -1,3 +1,5 @@
+import type { EnvSource } from "../env/environment.ts";
+import type { Operation } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
 
 /** The provider-scoped config as core hands it over: unvalidated, the provider parses it (spec §2.2). */
@@ -41,6 +43,30 @@ export interface BuiltImage {
   durationMs: number;
 }
 
+/** One step of a dry run: what would run, where, and where its stdin comes from. Never a secret value. */
+export interface PlanStep {
+  n?: number;
+  title: string;
+  argv?: string[];
+  cwd?: string;
+  /** Where stdin comes from, e.g. "the value of STRIPE_KEY". */
+  stdin?: string;
+  /** A file the step writes. */
+  writes?: string;
+  secrets?: string[];
+}
+
+export interface Plan {
+  provider: string;
+  operation: Operation;
+  steps: PlanStep[];
+  /** Every environment key the encore calls get, with where it came from; values never. */
+  env: { key: string; source: EnvSource }[];
+  /** Keys kept out of the children's environment (secrets go on stdin). */
+  withheld: string[];
+  warnings: string[];
+}
+
 /** spec §2.1 */
 export interface BackendProvider {
   readonly id: string;
@@ -48,4 +74,8 @@ export interface BackendProvider {
   dev(opts: DevOptions, signal: AbortSignal): Promise<void>;
   /** Resolves to the exact image reference built (spec §5.2). */
   buildDocker(opts: BuildDockerOptions, signal: AbortSignal): Promise<string>;
+  /** The steps `dev` would take, without running any of them. */
+  planDev(opts: DevOptions): Plan;
+  /** The steps `buildDocker` would take, without running any of them. */
+  planBuild(opts: BuildDockerOptions): Plan;
 }

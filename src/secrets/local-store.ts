@@ -39,7 +39,7 @@ export async function writeLocalSecrets(
   log.info(`wrote ${secrets.length} secret(s) to ${file} (mode 0600)`, { secrets: secrets.map((s) => s.name) });
 }
 
-async function gitIgnores(dir: string, file: string, env: Readonly<Record<string, string>>): Promise<"ignored" | "not-ignored" | "no-repository"> {
+export async function gitIgnores(dir: string, file: string, env: Readonly<Record<string, string>>): Promise<"ignored" | "not-ignored" | "no-repository"> {
   const git = locateExecutable("git", env.PATH);
   if (!git.ok) return "no-repository";
   // `check-ignore` exits 0 when ignored, 1 when not, 128 outside a repository.

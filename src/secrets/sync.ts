@@ -4,12 +4,12 @@ import type { Logger } from "../logging/logger.ts";
 import { LineTail } from "../logging/tail.ts";
 import { runCommand, type CommandSpec, type Exit } from "../process/spawn.ts";
 import { describeExit } from "../encore/stop.ts";
-import type { SecretCall, SecretPlan } from "./plan.ts";
+import type { SecretCall } from "./plan.ts";
 import type { SecretSyncState } from "./sync-state.ts";
 import type { SecretType } from "./types.ts";
 
 export interface SyncOptions {
-  plan: SecretPlan;
+  calls: readonly SecretCall[];
   env: Environment;
   /** encore's absolute path, cwd (the app dir) and environment record. */
   base: Omit<CommandSpec, "args">;
@@ -30,10 +30,9 @@ interface Outcome {
  * the configured order whatever order they finish in, and the first failure starts no more.
  */
 export async function syncSecrets(options: SyncOptions): Promise<void> {
-  const { plan, log } = options;
-  for (const name of plan.missing) log.warn(`secret ${name} is not set in the environment or env_file; not synced`, { secret: name });
+  const { log } = options;
   const digests = new Map<string, string>();
-  const calls = plan.calls.filter((call) => {
+  const calls = options.calls.filter((call) => {
     if (!options.state) return true;
     const digest = options.state.digest(options.base.cwd, call.name, call.types as SecretType[], valueOf(call, options));
     digests.set(call.name, digest);

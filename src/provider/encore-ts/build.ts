@@ -8,10 +8,12 @@ import { toRecord, type Environment } from "../../env/environment.ts";
 import { formatImageReference } from "../../image/reference.ts";
 import { LineTail } from "../../logging/tail.ts";
 import { startProcess, type CommandSpec } from "../../process/spawn.ts";
-import type { BuildDockerOptions } from "../types.ts";
+import type { BuildDockerOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
-import { findAuthKey, logIn, type AuthKey } from "./login.ts";
-import { checkEncoreVersion, requireAppRoot, requireDockerEngine, requireEncore } from "./preflight.ts";
+import { findAuthKey, type AuthKey } from "./login.ts";
+import { requireAppRoot, requireEncore } from "./preflight.ts";
+import { runCommonStep } from "./run-step.ts";
+import { buildSteps, renderPlan } from "./steps.ts";
 
 /** Everything build will do, decided before anything runs; `plan build` prints this same object. */
 export interface PreparedBuild {
@@ -52,25 +54,35 @@ export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
 export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal): Promise<string> {
   const log = opts.log;
   const prepared = prepareBuild(opts);
-  const { imageRef, build } = prepared;
-  const cancelled = (extra: string) =>
-    new ProviderError({
-      category: "BUILD_FAILED",
-      provider: "encore-ts",
-      operation: "build",
-      message: `build of ${imageRef} was cancelled${extra}`,
-      fix: "run the build again; a cancelled build never counts as a success",
-      facts: { imageRef },
-    });
-  if (signal.aborted) throw cancelled("");
+  const { imageRef } = prepared;
+  for (const step of buildSteps(prepared)) {
+    if (signal.aborted) throw cancelled(imageRef, "");
+    if (step.kind === "build") return runBuild(step.spec, prepared, opts, signal);
+    await runCommonStep(step, "build", log);
+  }
+  throw new Error("unreachable: every build plan ends with the build step");
+}
 
+export function planBuild(opts: BuildDockerOptions): Plan {
+  const prepared = prepareBuild(opts);
+  return renderPlan("build", buildSteps(prepared), prepared.env, [], [], (text) => opts.log.redactor.redact(text));
+}
+
+function cancelled(imageRef: string, extra: string): ProviderError {
+  return new ProviderError({
+    category: "BUILD_FAILED",
+    provider: "encore-ts",
+    operation: "build",
+    message: `build of ${imageRef} was cancelled${extra}`,
+    fix: "run the build again; a cancelled build never counts as a success",
+    facts: { imageRef },
+  });
+}
+
+async function runBuild(build: CommandSpec, prepared: PreparedBuild, opts: BuildDockerOptions, signal: AbortSignal): Promise<string> {
+  const { log } = opts;
+  const { imageRef } = prepared;
   const push = prepared.settings.flags.push === true;
-  // Pushing goes straight to the registry; only loading needs a local engine.
-  if (!push) await requireDockerEngine(build.env);
-  await checkEncoreVersion(prepared.version, log);
-  if (prepared.authKey) await logIn(prepared.authKey, { file: build.file, cwd: build.cwd, env: build.env }, "build", log);
-  if (signal.aborted) throw cancelled("");
-
   const arch = prepared.settings.flags.arch;
   log.info(`building ${imageRef} for linux/${arch ?? "amd64"} with encore build docker${push ? " --push" : ""}`, {
     imageRef,
@@ -96,7 +108,7 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
     log.warn("cancelling encore build (SIGINT)");
     const { exit } = await stopGracefully(child, DEFAULT_SHUTDOWN_TIMEOUT_MS);
     // Upstream quirk: encore exits 0 after Ctrl-C during a build. Never read that as success.
-    throw cancelled(` (encore ${describeExit(exit)})`);
+    throw cancelled(imageRef, ` (encore ${describeExit(exit)})`);
   }
   const { exit } = outcome;
   if (exit.exitCode !== 0) {

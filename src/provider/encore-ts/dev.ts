@@ -9,10 +9,12 @@ import { LOCAL_SECRETS_FILE, writeLocalSecrets } from "../../secrets/local-store
 import { planSecretSync, secretValues, type SecretPlan } from "../../secrets/plan.ts";
 import { SecretSyncState } from "../../secrets/sync-state.ts";
 import { syncSecrets } from "../../secrets/sync.ts";
-import type { DevOptions } from "../types.ts";
+import type { DevOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
-import { findAuthKey, logIn, type AuthKey } from "./login.ts";
-import { checkEncoreVersion, requireAppRoot, requireEncore } from "./preflight.ts";
+import { findAuthKey, type AuthKey } from "./login.ts";
+import { requireAppRoot, requireEncore } from "./preflight.ts";
+import { runCommonStep } from "./run-step.ts";
+import { devSteps, renderPlan } from "./steps.ts";
 
 /** Everything dev will do, decided before anything runs; `plan dev` prints this same object. */
 export interface PreparedDev {
@@ -70,33 +72,45 @@ export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> 
   const log = opts.log;
   const prepared = prepareDev(opts);
   const { settings } = prepared;
-  if (signal.aborted) return;
+  for (const name of prepared.secrets.missing) log.warn(`secret ${name} is not set in the environment or env_file; not synced`, { secret: name });
 
-  await checkEncoreVersion(prepared.version, log);
-  if (prepared.authKey) await logIn(prepared.authKey, prepared.base, "dev", log);
-  if (settings.secrets.mode === "local") {
-    for (const name of prepared.secrets.missing) log.warn(`secret ${name} is not set in the environment or env_file; not written`, { secret: name });
-    const values = prepared.secrets.calls.map(({ name }) => ({ name, value: prepared.env.get(name)?.value ?? "" }));
-    await writeLocalSecrets(prepared.appDir, values, prepared.base.env, log);
-  } else {
-    await syncSecrets({
-      plan: prepared.secrets,
-      env: prepared.env,
-      base: prepared.base,
-      concurrency: settings.secrets.concurrency,
-      log,
-      state: settings.secrets.skipUnchanged ? SecretSyncState.open(opts.env.HOME ?? homedir()) : undefined,
-    });
+  for (const step of devSteps(prepared)) {
+    if (signal.aborted) return;
+    switch (step.kind) {
+      case "local-secrets": {
+        const values = prepared.secrets.calls.map(({ name }) => ({ name, value: prepared.env.get(name)?.value ?? "" }));
+        await writeLocalSecrets(prepared.appDir, values, prepared.base.env, log);
+        break;
+      }
+      case "secrets":
+        await syncSecrets({
+          calls: step.calls,
+          env: prepared.env,
+          base: step.base,
+          concurrency: step.concurrency,
+          log,
+          state: step.skipUnchanged ? SecretSyncState.open(opts.env.HOME ?? homedir()) : undefined,
+        });
+        break;
+      case "run":
+        await runDevServer({
+          spec: step.spec,
+          listen: settings.listen,
+          readinessTimeoutMs: settings.readinessTimeoutMs,
+          shutdownTimeoutMs: settings.shutdownTimeoutMs,
+          log,
+          signal,
+          force: opts.force,
+        });
+        break;
+      default:
+        await runCommonStep(step, "dev", log);
+    }
   }
-  if (signal.aborted) return;
+}
 
-  await runDevServer({
-    spec: prepared.run,
-    listen: settings.listen,
-    readinessTimeoutMs: settings.readinessTimeoutMs,
-    shutdownTimeoutMs: settings.shutdownTimeoutMs,
-    log,
-    signal,
-    force: opts.force,
-  });
+export function planDev(opts: DevOptions): Plan {
+  const prepared = prepareDev(opts);
+  const warnings = prepared.secrets.missing.map((name) => `secret ${name} is not set in the environment or env_file; it will not be synced`);
+  return renderPlan("dev", devSteps(prepared), prepared.env, prepared.withheld, warnings, (text) => opts.log.redactor.redact(text));
 }

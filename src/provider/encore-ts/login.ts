@@ -1,5 +1,4 @@
 import { ProviderError, type Operation } from "../../errors/index.ts";
-import { authLoginArgs } from "../../encore/commands.ts";
 import { describeExit } from "../../encore/stop.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { LineTail } from "../../logging/tail.ts";
@@ -22,12 +21,12 @@ export function findAuthKey(env: Readonly<Record<string, string | undefined>>): 
 }
 
 /** CI login, once, before anything that needs the platform. The key is redacted everywhere. */
-export async function logIn(key: AuthKey, base: Omit<CommandSpec, "args">, operation: Operation, log: Logger): Promise<void> {
+export async function logIn(key: AuthKey, spec: CommandSpec, operation: Operation, log: Logger): Promise<void> {
   log.redactor.add([key.value]);
   log.info(`logging in to Encore with ${key.variable}`);
   const tail = new LineTail(10, 2048);
   const exit = await runCommand(
-    { ...base, args: authLoginArgs(key.value) },
+    spec,
     {
       onLine: (stream, line) => {
         const safe = log.redactor.redact(line);

@@ -1,5 +1,5 @@
 import { checkDockerAccess } from "../../docker/access.ts";
-import { resolveDockerEndpoint } from "../../docker/endpoint.ts";
+import type { DockerEndpoint } from "../../docker/endpoint.ts";
 import { ProviderError, type Operation } from "../../errors/index.ts";
 import { findAppRoot } from "../../encore/app-root.ts";
 import { versionArgs } from "../../encore/commands.ts";
@@ -77,8 +77,7 @@ export async function checkEncoreVersion(
  * `encore build docker` loads the image into the engine its daemon can reach; check that
  * engine first so a missing socket or permission is a clear error, not a failed build.
  */
-export async function requireDockerEngine(env: Readonly<Record<string, string | undefined>>): Promise<void> {
-  const endpoint = resolveDockerEndpoint(env);
+export async function requireDockerEngine(endpoint: DockerEndpoint): Promise<void> {
   const access = await checkDockerAccess(endpoint);
   if (access.ok) return;
   throw new ProviderError({
