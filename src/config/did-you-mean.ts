@@ -14,6 +14,8 @@ export function editDistance(a: string, b: string): number {
 
 /** The closest known key when it is plausibly a typo (case, `-` for `_`, or a few edits). */
 export function didYouMean(input: string, known: readonly string[]): string | undefined {
+  // Far longer than any known key cannot be a typo of one; and the distance is quadratic.
+  if (input.length > 64) return undefined;
   const normalized = input.toLowerCase().replaceAll("-", "_");
   let best: { key: string; distance: number } | undefined;
   for (const key of known) {

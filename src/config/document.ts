@@ -1,12 +1,22 @@
 import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
-import { YAMLError, parseDocument } from "yaml";
+import { Composer, Lexer, LineCounter, Parser, isMap, isScalar, isSeq, type CST, type Document, type Scalar } from "yaml";
 import { ProviderError, type Issue, type Operation } from "../errors/index.ts";
 import { isRecord } from "./rules.ts";
+import { printable, visible } from "./printable.ts";
 import { PROVIDER_ID, invalidConfig } from "./settings.ts";
 
 /** Far above any real stagecraft.yml; keeps a hostile file from costing seconds and memory. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** A stagecraft.yml is about six levels deep; composing a deeper document recurses once per level. */
+export const MAX_NESTING = 64;
+/**
+ * yaml's tree costs about 1 KB per token; a real stagecraft.yml has about 7 tokens a line,
+ * so this is some 1,400 lines, and the cap keeps a hostile file's memory bounded.
+ */
+export const MAX_TOKENS = 10_000;
+
+const PROVIDER_ID_SHAPE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export interface StagecraftDocument {
   /** The file, as shown to the user. */
@@ -56,26 +66,46 @@ export function readStagecraftDocument(path: string, operation: Operation, cwd =
 }
 
 function parseYaml(text: string, source: string, operation: Operation): Record<string, unknown> {
+  const lines = new LineCounter();
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${source}:${line}:${col}`;
+  };
+  const tooDeepAt = (offset: number) =>
+    configError(operation, `${at(offset)}: nested more than ${MAX_NESTING} levels deep; that is not a stagecraft.yml`, "flatten the document");
   let value: unknown;
   try {
-    // uniqueKeys: a key written twice is a mistake, not a silent override.
-    const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, strict: true });
-    const problem = document.errors[0];
-    if (problem) throw problem;
-    // maxAliasCount guards against alias bombs ("billion laughs").
-    value = document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    if (error instanceof YAMLError) {
-      const at = error.linePos?.[0];
-      const where = at ? `${source}:${at.line}:${at.col}` : source;
-      const firstLine = error.message.split("\n")[0] ?? error.message;
-      throw configError(operation, `YAML syntax error at ${where}: ${firstLine.replace(/ at line \d+, column \d+:?$/, "")}`, "fix the YAML at that position");
+    // Composing recurses once per level, so depth is measured first: by the lexer for what is
+    // cheap to see there (the parser's tree of a deep flow collection costs tens of MB), then
+    // on the parser's tree, which has its own stack.
+    const lexed = lexicalLimits(text);
+    if (lexed) {
+      lines.addNewLine(0);
+      for (const match of text.slice(0, lexed.offset).matchAll(/\n/g)) lines.addNewLine(match.index + 1);
+      if (lexed.limit === "depth") throw tooDeepAt(lexed.offset);
+      throw configError(operation, `${at(lexed.offset)}: more than ${MAX_TOKENS} YAML tokens (keys, values, punctuation); that is not a stagecraft.yml`, "point --config at your stagecraft.yml");
     }
+    const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+    const deep = tooDeep(tokens, MAX_NESTING);
+    if (deep) throw tooDeepAt(deep.offset);
+    // uniqueKeys is checked below in linear time; yaml's own check is quadratic in the keys of a mapping.
+    const documents = Array.from(new Composer({ strict: true, uniqueKeys: false }).compose(tokens, true, text.length));
+    const document = documents[0];
+    const problem = document?.errors[0] ?? (documents[1] ? { pos: documents[1].range, message: "more than one YAML document (---) in the file" } : undefined) ?? (document ? duplicateKey(document) : undefined);
+    if (problem) {
+      // The first line of yaml's message; its position is ours to add, escaped like any user text.
+      const message = (problem.message.split("\n")[0] ?? problem.message).replace(/ at line \d+, column \d+:?$/, "");
+      throw configError(operation, `YAML syntax error at ${at(problem.pos[0])}: ${visible(message)}`, "fix the YAML at that position");
+    }
+    // maxAliasCount guards against alias bombs ("billion laughs").
+    value = document?.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    if (error instanceof ProviderError) throw error;
     if (error instanceof RangeError) {
       throw configError(operation, `${source} is nested too deeply to be a stagecraft.yml`, "flatten the document");
     }
     if (error instanceof Error && /alias/i.test(error.message)) {
-      throw configError(operation, `${source}: ${error.message}`, "expand the aliases by hand; stagecraft.yml needs few if any");
+      throw configError(operation, `${source}: ${visible(error.message)}`, "expand the aliases by hand; stagecraft.yml needs few if any");
     }
     throw error;
   }
@@ -84,6 +114,71 @@ function parseYaml(text: string, source: string, operation: Operation): Record<s
   }
   if (!isRecord(value)) throw configError(operation, `${source} must be a YAML mapping at the top level`, "start the file with backend:");
   return value;
+}
+
+/** The lexer's zero-width markers (document start, flow end, scalar): not part of the source. */
+const LEXER_MARKERS = new Set(["\x02", "\x18", "\x1f"]);
+
+/**
+ * Where the document first exceeds a limit, as the lexer sees it: cheap, and before the
+ * parser builds anything. Depth counts flow collections (`[[[…`) and block indicators on
+ * one line (`- - - …`); a `-` or `?` counts whether or not it opens a collection, and no
+ * real stagecraft.yml has 64 of them on one line.
+ */
+function lexicalLimits(text: string): { limit: "depth" | "tokens"; offset: number } | undefined {
+  let offset = 0;
+  let tokens = 0;
+  let flow = 0;
+  let compact = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (++tokens > MAX_TOKENS) return { limit: "tokens", offset };
+    if (token === "[" || token === "{") flow += 1;
+    else if (token === "]" || token === "}") flow = Math.max(0, flow - 1);
+    else if (token === "-" || token === "?") compact += 1;
+    else if (token === "\n" || token === "\r\n") compact = 0;
+    if (flow > MAX_NESTING || compact > MAX_NESTING) return { limit: "depth", offset };
+    if (!LEXER_MARKERS.has(token)) offset += token.length;
+  }
+  return undefined;
+}
+
+/** The first collection nested deeper than `limit`, found without recursion. */
+function tooDeep(tokens: readonly CST.Token[], limit: number): CST.Token | undefined {
+  const stack: [CST.Token, number][] = tokens.map((token) => [token, 0]);
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [token, depth] = next;
+    if (depth > limit) return token;
+    if (token.type === "document" && token.value) stack.push([token.value, depth]);
+    if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      for (const item of token.items) {
+        if ("key" in item && item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A key written twice in one mapping is a mistake, not a silent override. */
+function duplicateKey(document: Document.Parsed): { pos: [number, number]; message: string } | undefined {
+  const stack: unknown[] = [document.contents];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? `${typeof pair.key.value}:${String(pair.key.value)}` : undefined;
+        if (key !== undefined && seen.has(key)) {
+          const range = (pair.key as Scalar).range ?? [0, 0];
+          return { pos: [range[0], range[1]], message: "Map keys must be unique" };
+        }
+        if (key !== undefined) seen.add(key);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      stack.push(...node.items);
+    }
+  }
+  return undefined;
 }
 
 /** Picks the provider (`backend.provider`) and its block; every shape problem reported at once. */
@@ -99,8 +194,11 @@ export function selectProvider(document: StagecraftDocument, operation: Operatio
   } else if (!isRecord(backend)) {
     issues.push({ path: "backend", message: "must be a mapping" });
   } else {
-    if (typeof backend.provider === "string" && backend.provider !== "") providerId = backend.provider;
-    else issues.push({ path: "backend.provider", message: backend.provider === undefined || backend.provider === null || backend.provider === "" ? "is missing" : "must be a string", fix: `set backend.provider: ${PROVIDER_ID}` });
+    if (typeof backend.provider === "string" && PROVIDER_ID_SHAPE.test(backend.provider)) providerId = backend.provider;
+    else if (typeof backend.provider === "string" && backend.provider !== "") {
+      // No registered ID looks like this; refused here so the value is shown escaped.
+      issues.push({ path: "backend.provider", message: `"${printable(backend.provider)}" is not a provider ID (lowercase letters, digits, . _ -)`, fix: `set backend.provider: ${PROVIDER_ID}` });
+    } else issues.push({ path: "backend.provider", message: backend.provider === undefined || backend.provider === null || backend.provider === "" ? "is missing" : "must be a string", fix: `set backend.provider: ${PROVIDER_ID}` });
     if (backend.providers !== undefined && backend.providers !== null) {
       if (isRecord(backend.providers)) providers = backend.providers;
       else issues.push({ path: "backend.providers", message: "must be a mapping of provider IDs to their settings" });

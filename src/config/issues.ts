@@ -1,7 +1,7 @@
 import type * as v from "valibot";
 import type { Issue } from "../errors/index.ts";
 import { didYouMean } from "./did-you-mean.ts";
-import { printable } from "./listen.ts";
+import { printable } from "./printable.ts";
 
 /** The parts of a valibot schema object that "did you mean" walks through. */
 interface SchemaNode {
@@ -18,7 +18,8 @@ export function issuePath(prefix: string, issue: ValibotIssue): string {
   let out = prefix;
   for (const item of issue.path ?? []) {
     const key = item.key;
-    out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+    // A key is the user's text (an unknown key may hold anything): escaped like a value.
+    out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${printable(String(key))}`;
   }
   return out;
 }
@@ -46,23 +47,35 @@ function unwrap(node: SchemaNode | undefined): SchemaNode | undefined {
 
 /** Turns valibot's issues into the provider's: a dot-path, a plain message, and a fix where one is known. */
 export function toIssues(schema: AnySchema, prefix: string, issues: readonly ValibotIssue[]): Issue[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
+    if (issue.type === "strict_object" && issue.expected === "never") return unknownKeyIssues(schema, prefix, issue);
     const path = issuePath(prefix, issue);
-    if (issue.type === "strict_object" && issue.expected === "never") {
-      const keys = (issue.path ?? []).map((item) => item.key);
-      const unknown = String(keys.at(-1));
-      const known = knownKeysAt(schema, keys.slice(0, -1));
-      const guess = didYouMean(unknown, known);
-      return {
-        path,
-        message: `unknown key "${printable(unknown)}"`,
-        fix: guess ? `did you mean "${guess}"?` : `known keys here: ${known.join(", ")}`,
-      };
-    }
     if (issue.kind === "schema" && TYPE_CHECKS.has(issue.type)) {
       return { path, message: `must be ${article(issue.expected ?? "a value")}, got ${describeReceived(issue)}` };
     }
     return { path, message: issue.message };
+  });
+}
+
+/**
+ * valibot's strict object stops at the first unknown key; every unknown key of that
+ * mapping is reported, each with its own "did you mean".
+ */
+function unknownKeyIssues(schema: AnySchema, prefix: string, issue: ValibotIssue): Issue[] {
+  const items = issue.path ?? [];
+  const keys = items.map((item) => item.key);
+  const known = knownKeysAt(schema, keys.slice(0, -1));
+  const mapping = items.at(-1)?.input;
+  const unknown = typeof mapping === "object" && mapping !== null ? Object.keys(mapping).filter((key) => !known.includes(key)) : [String(keys.at(-1))];
+  const parent: ValibotIssue = { ...issue, path: items.slice(0, -1) as ValibotIssue["path"] };
+  const base = issuePath(prefix, parent);
+  return unknown.map((key) => {
+    const guess = didYouMean(key, known);
+    return {
+      path: `${base}${base ? "." : ""}${printable(key)}`,
+      message: `unknown key "${printable(key)}"`,
+      fix: guess ? `did you mean "${guess}"?` : `known keys here: ${known.join(", ")}`,
+    };
   });
 }
 

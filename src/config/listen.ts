@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { printable } from "./printable.ts";
 
 export interface ListenAddress {
   /** Host as written, without brackets (`0.0.0.0`, `localhost`, `::1`). */
@@ -51,10 +52,4 @@ export function probeHost(listen: ListenAddress): string {
   if (listen.host === "0.0.0.0") return "127.0.0.1";
   if (listen.host === "::") return "::1";
   return listen.host;
-}
-
-/** Renders control characters visibly so an error message never carries raw newlines or escapes. */
-export function printable(text: string, max = 80): string {
-  const shown = JSON.stringify(text).slice(1, -1);
-  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }

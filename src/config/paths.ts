@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { printable, visible } from "./printable.ts";
 
 export type Contained = { ok: true; path: string } | { ok: false; message: string; fix: string };
 
@@ -17,12 +18,12 @@ export function resolveInsideProject(projectDir: string, value: string): Contain
   const target = resolve(projectDir, value);
   const fix = "use a path inside the project directory (relative paths resolve against it)";
   if (!isInside(projectDir, target)) {
-    return { ok: false, message: `"${value}" resolves to ${target}, outside the project directory ${projectDir}`, fix };
+    return { ok: false, message: `"${printable(value)}" resolves to ${visible(target)}, outside the project directory ${visible(projectDir)}`, fix };
   }
   const realTarget = realpathOrUndefined(target);
   const realRoot = realpathOrUndefined(projectDir);
   if (realTarget && realRoot && !isInside(realRoot, realTarget)) {
-    return { ok: false, message: `"${value}" is a link to ${realTarget}, outside the project directory`, fix };
+    return { ok: false, message: `"${printable(value)}" is a link to ${visible(realTarget)}, outside the project directory`, fix };
   }
   return { ok: true, path: target };
 }

@@ -1,9 +1,9 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { Issue, Operation } from "../errors/index.ts";
-import { checkImageReference, checkRegistry, checkTag } from "../image/reference.ts";
+import { checkImageName, checkImageReference, checkRegistry, checkTag, checkTagSuffix } from "../image/reference.ts";
 import { MAX_CA_FILE_BYTES, inspectPem } from "../tls/certificate.ts";
-import { printable } from "./listen.ts";
+import { printable, visible } from "./printable.ts";
 import { resolveInsideProject } from "./paths.ts";
 
 // Cross-field and file-system rules (spec §3.3). They read the raw block with type
@@ -11,6 +11,8 @@ import { resolveInsideProject } from "./paths.ts";
 // reported at once.
 
 export const PROVIDER_PREFIX = "backend.providers.encore-ts";
+/** dev reads the env file whole; far above any real one. */
+export const MAX_ENV_FILE_BYTES = 1024 * 1024;
 
 export interface RuleContext {
   projectDir: string;
@@ -44,24 +46,28 @@ export function checkRules(raw: unknown, ctx: RuleContext): Issue[] {
     }
     if (!("env_file" in dev) || dev.env_file === undefined) {
       issues.push({ path: at("dev.env_file"), message: "is required for dev", fix: "add env_file: .env.local under dev (the file may be empty)" });
-    } else if (typeof dev.env_file === "string") {
+    } else if (checkable(dev.env_file)) {
       const located = locateFile(ctx.projectDir, dev.env_file, at("dev.env_file"), "create the file (it may be empty) or fix the path");
       if ("issue" in located) issues.push(located.issue);
+      else if (located.size > MAX_ENV_FILE_BYTES) {
+        // dev reads the whole file into memory; a huge (or sparse) file is not a dotenv file.
+        issues.push({ path: at("dev.env_file"), message: `${visible(located.file)} is ${mebibytes(located.size)} MiB; an env file is at most 1 MiB`, fix: "point env_file at your dotenv file" });
+      }
     }
-    if (typeof dev.workdir === "string") issues.push(...checkDirectory(ctx.projectDir, dev.workdir, at("dev.workdir")));
+    if (checkable(dev.workdir)) issues.push(...checkDirectory(ctx.projectDir, dev.workdir, at("dev.workdir")));
   }
 
   // The CA is part of the environment for both dev and build (the build's encore daemon downloads too).
-  if (typeof dev.node_extra_ca_certs === "string") {
+  if (checkable(dev.node_extra_ca_certs)) {
     issues.push(...checkCaFile(ctx.projectDir, dev.node_extra_ca_certs, at("dev.node_extra_ca_certs")));
   }
 
   if (ctx.operation === "build") {
-    const workdirIssues = typeof build.workdir === "string" ? checkDirectory(ctx.projectDir, build.workdir, at("build.workdir")) : [];
+    const workdirIssues = checkable(build.workdir) ? checkDirectory(ctx.projectDir, build.workdir, at("build.workdir")) : [];
     issues.push(...workdirIssues);
-    if (typeof build.config === "string" && workdirIssues.length === 0) {
+    if (checkable(build.config) && workdirIssues.length === 0) {
       // build.config is relative to build.workdir, as `encore build docker --config` sees it.
-      const base = typeof build.workdir === "string" ? resolve(ctx.projectDir, build.workdir) : ctx.projectDir;
+      const base = checkable(build.workdir) ? resolve(ctx.projectDir, build.workdir) : ctx.projectDir;
       const located = locateFile(ctx.projectDir, relative(ctx.projectDir, resolve(base, build.config)), at("build.config"), "point it at your infra config JSON, relative to build.workdir");
       if ("issue" in located) issues.push(located.issue);
     }
@@ -89,7 +95,8 @@ function checkReference(ctx: RuleContext, build: Raw): Issue[] {
     const check = checkTag(ctx.imageTag);
     if (!check.ok) {
       issues.push({ path: "--tag", message: `"${printable(ctx.imageTag)}" ${check.message}`, fix: "pass a git SHA or a version, e.g. --tag 1a2b3c4" });
-    } else if (issues.length === 0 && typeof build.image_name !== "number") {
+    } else if (issues.length === 0 && partOk(build.image_name, checkImageName) && partOk(build.docker_tag_suffix, checkTagSuffix)) {
+      // Only valid parts are assembled; a bad part has its own issue from the schema.
       const imageName = typeof build.image_name === "string" ? build.image_name : "api";
       const suffix = typeof build.docker_tag_suffix === "string" ? build.docker_tag_suffix : "";
       const whole = checkImageReference({ registry, imageName, tag: ctx.imageTag, suffix });
@@ -99,13 +106,24 @@ function checkReference(ctx: RuleContext, build: Raw): Issue[] {
   return issues;
 }
 
-function locateFile(projectDir: string, value: string, path: string, fix: string): { file: string } | { issue: Issue } {
+function partOk(value: unknown, check: (part: string) => { ok: boolean }): boolean {
+  return value === undefined || (typeof value === "string" && check(value).ok);
+}
+
+/** A path the schema accepts; an empty one or one with a NUL byte has its issue from the schema alone. */
+function checkable(value: unknown): value is string {
+  return typeof value === "string" && value !== "" && !value.includes("\0");
+}
+
+const mebibytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+function locateFile(projectDir: string, value: string, path: string, fix: string): { file: string; size: number } | { issue: Issue } {
   const resolved = resolveInsideProject(projectDir, value);
   if (!resolved.ok) return { issue: { path, message: resolved.message, fix: resolved.fix } };
   const stat = statOrUndefined(resolved.path);
-  if (!stat) return { issue: { path, message: `file not found: ${resolved.path}`, fix } };
-  if (!stat.isFile()) return { issue: { path, message: `${resolved.path} is not a regular file`, fix } };
-  return { file: resolved.path };
+  if (!stat) return { issue: { path, message: `file not found: ${visible(resolved.path)}`, fix } };
+  if (!stat.isFile()) return { issue: { path, message: `${visible(resolved.path)} is not a regular file`, fix } };
+  return { file: resolved.path, size: stat.size };
 }
 
 function checkDirectory(projectDir: string, value: string, path: string): Issue[] {
@@ -113,8 +131,8 @@ function checkDirectory(projectDir: string, value: string, path: string): Issue[
   if (!resolved.ok) return [{ path, message: resolved.message, fix: resolved.fix }];
   const stat = statOrUndefined(resolved.path);
   const fix = "point it at the directory that holds encore.app (relative to the project directory)";
-  if (!stat) return [{ path, message: `directory not found: ${resolved.path}`, fix }];
-  if (!stat.isDirectory()) return [{ path, message: `${resolved.path} is not a directory`, fix }];
+  if (!stat) return [{ path, message: `directory not found: ${visible(resolved.path)}`, fix }];
+  if (!stat.isDirectory()) return [{ path, message: `${visible(resolved.path)} is not a directory`, fix }];
   return [];
 }
 
@@ -127,17 +145,17 @@ function checkCaFile(projectDir: string, value: string, path: string): Issue[] {
     accessSync(file, constants.R_OK);
     text = readHead(file, MAX_CA_FILE_BYTES + 1);
   } catch (error) {
-    return [{ path, message: `${file} is not readable: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, fix: "make the file readable by the user that runs the dev server" }];
+    return [{ path, message: `${visible(file)} is not readable: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, fix: "make the file readable by the user that runs the dev server" }];
   }
   if (Buffer.byteLength(text) > MAX_CA_FILE_BYTES) {
-    return [{ path, message: `${file} is larger than 1 MiB; that is not a CA certificate`, fix: "point it at the CA certificate (PEM)" }];
+    return [{ path, message: `${visible(file)} is larger than 1 MiB; that is not a CA certificate`, fix: "point it at the CA certificate (PEM)" }];
   }
   const pem = inspectPem(text);
   if (pem.kind === "private-key") {
-    return [{ path, message: `${file} contains a PRIVATE KEY, not a CA certificate`, fix: "point it at the CA certificate (e.g. rootCA.pem), never its key (rootCA-key.pem); and keep keys out of the project" }];
+    return [{ path, message: `${visible(file)} contains a PRIVATE KEY, not a CA certificate`, fix: "point it at the CA certificate (e.g. rootCA.pem), never its key (rootCA-key.pem); and keep keys out of the project" }];
   }
   if (pem.kind === "invalid") {
-    return [{ path, message: `${file} is not a PEM certificate: ${pem.reason}`, fix: "point it at the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)" }];
+    return [{ path, message: `${visible(file)} is not a PEM certificate: ${pem.reason}`, fix: "point it at the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)" }];
   }
   return [];
 }

@@ -1,7 +1,8 @@
 import * as v from "valibot";
 import { checkFullReference, checkImageName, checkTagSuffix, type PartCheck } from "../image/reference.ts";
 import { SECRET_TYPES, canonicalSecretType, isSecretType } from "../secrets/types.ts";
-import { parseListen, printable } from "./listen.ts";
+import { parseListen } from "./listen.ts";
+import { printable } from "./printable.ts";
 
 // The `backend.providers.encore-ts` block (spec §3.1), strict: an unknown key is an error, so
 // a typo never silently falls back to a default. Checks that need the file system

@@ -52,11 +52,18 @@ function sortIssues(issues: Issue[]): Issue[] {
   return issues.toSorted((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export function invalidConfig(operation: Operation, issues: readonly Issue[], source?: string): ProviderError {
+/** Enough to act on; a hostile file can yield thousands, which no one reads on a terminal. */
+export const MAX_LISTED_ISSUES = 50;
+
+export function invalidConfig(operation: Operation, all: readonly Issue[], source?: string): ProviderError {
   const where = source ? ` in ${source}` : "";
+  const issues =
+    all.length > MAX_LISTED_ISSUES
+      ? [...all.slice(0, MAX_LISTED_ISSUES), { path: "…", message: `and ${all.length - MAX_LISTED_ISSUES} more problems, not listed` }]
+      : all;
   const first = issues[0];
   const message =
-    issues.length === 1 && first ? `${first.path}: ${first.message}${where}` : `${issues.length} problems${where}`;
+    issues.length === 1 && first ? `${first.path}: ${first.message}${where}` : `${all.length} problems${where}`;
   return new ProviderError({
     category: "INVALID_CONFIG",
     provider: PROVIDER_ID,

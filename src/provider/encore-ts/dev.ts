@@ -16,6 +16,9 @@ import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { runCommonStep } from "./run-step.ts";
 import { devSteps, renderPlan } from "./steps.ts";
 
+/** Below this length a secret value is likely to occur by chance in unrelated output. */
+const SHORT_SECRET = 8;
+
 /** Everything dev will do, decided before anything runs; `plan dev` prints this same object. */
 export interface PreparedDev {
   settings: DevSettings;
@@ -49,7 +52,14 @@ export function prepareDev(opts: DevOptions): PreparedDev {
   });
   const authKey = findAuthKey(opts.env);
   // Known before any encore call can echo them.
-  log.redactor.add([...secretValues(settings.secrets.fromEnv, env), authKey?.value]);
+  const values = secretValues(settings.secrets.fromEnv, env);
+  log.redactor.add([...values, authKey?.value]);
+  for (const name of settings.secrets.fromEnv) {
+    const length = env.get(name)?.value.length ?? 0;
+    if (length > 0 && length < SHORT_SECRET) {
+      log.warn(`secret ${name} is only ${length} character(s) long; every occurrence of it in the logs is masked, which can mangle them`, { secret: name });
+    }
+  }
   // Secrets reach encore on stdin (or Encore's local store) only: withheld from every child's environment.
   const withheld = settings.secrets.fromEnv;
   const record = toRecord(env, withheld);
