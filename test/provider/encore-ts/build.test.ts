@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { runCli, RunningCli } from "../../support/cli.ts";
@@ -101,6 +103,59 @@ describe("build", () => {
     assert.equal(finished.code, 2);
     assert.match(finished.stderr, /--tag: "a;b" must start with/);
     assert.deepEqual(runnerCalls(world), []);
+    project.remove();
+    world.remove();
+  });
+
+  test("passes the build options to encore and skips the engine check when pushing", async () => {
+    const { project, world } = await fixture();
+    project.write("backend/infra.json", "{}");
+    project.write("stagecraft.yml", `project: {registry: ghcr.io/acme}
+backend:
+  provider: encore-ts
+  providers:
+    encore-ts:
+      build: {workdir: backend, push: true, base: "node:24-bookworm-slim", arch: arm64, config: infra.json, services: [api, worker], gateways: [api-gateway]}
+`);
+    // No engine at all: pushing must not need one.
+    const finished = await runCli(["build", "--tag", "v2", "--output", "json"], { cwd: project.dir, env: world.env({ DOCKER_HOST: "unix:///nonexistent.sock" }) });
+    assert.equal(finished.code, 0, finished.stderr);
+    const result = JSON.parse(finished.stdout);
+    assert.deepEqual([result.image, result.pushed, typeof result.durationMs], ["ghcr.io/acme/api:v2", true, "number"]);
+    assert.deepEqual(runnerCalls(world).find((call) => commandOf(call) === "build docker")?.argv, [
+      "build", "docker", "--push", "--base=node:24-bookworm-slim", "--arch=arm64", "--config=infra.json", "--services=api,worker", "--gateways=api-gateway", "ghcr.io/acme/api:v2",
+    ]);
+    project.remove();
+    world.remove();
+  });
+
+  test("--tag defaults to the short commit SHA, with -dirty for uncommitted changes, and GITHUB_OUTPUT gets image=<ref>", async () => {
+    const { project, world, env } = await fixture();
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project.dir, encoding: "utf8" }).trim();
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "init");
+    const sha = git("rev-parse", "--short", "HEAD");
+    const output = project.path("github-output");
+    let finished = await runCli(["build"], { cwd: project.dir, env: { ...env, GITHUB_OUTPUT: output } });
+    assert.equal(finished.code, 0, finished.stderr);
+    assert.equal(finished.stdout, `ghcr.io/acme/platform/api:${sha}-encore\n`);
+    assert.equal(readFileSync(output, "utf8"), `image=ghcr.io/acme/platform/api:${sha}-encore\n`);
+    project.write("stagecraft.yml", `${readFileSync(project.path("stagecraft.yml"), "utf8")}# changed\n`);
+    finished = await runCli(["build"], { cwd: project.dir, env });
+    assert.equal(finished.stdout, `ghcr.io/acme/platform/api:${sha}-dirty-encore\n`);
+    project.remove();
+    world.remove();
+  });
+
+  test("rejects build.config together with skip_config, and a config file that is not there", async () => {
+    const { project, world, env } = await fixture();
+    project.write("stagecraft.yml", "backend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      build: {workdir: backend, config: missing.json, skip_config: true, arch: x86}\n");
+    const finished = await runCli(["build", "--tag", "v1"], { cwd: project.dir, env });
+    assert.equal(finished.code, 2);
+    assert.match(finished.stderr, /build\.arch: "x86" must be amd64 or arm64/);
+    assert.match(finished.stderr, /build\.config: file not found: .*backend\/missing\.json/);
+    assert.match(finished.stderr, /build\.skip_config: cannot be true together with build\.config/);
     project.remove();
     world.remove();
   });
