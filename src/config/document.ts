@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
-import { Composer, Lexer, LineCounter, Parser, isMap, isScalar, isSeq, type CST, type Document, type Scalar } from "yaml";
+import { Composer, Lexer, Parser, isMap, isScalar, isSeq, type CST, type Document, type Scalar } from "yaml";
 import { ProviderError, type Issue, type Operation } from "../errors/index.ts";
 import { isRecord } from "./rules.ts";
 import { printable, visible } from "./printable.ts";
@@ -66,13 +66,14 @@ export function readStagecraftDocument(path: string, operation: Operation, cwd =
 }
 
 function parseYaml(text: string, source: string, operation: Operation): Record<string, unknown> {
-  const lines = new LineCounter();
-  const at = (offset: number) => {
-    const { line, col } = lines.linePos(offset);
-    return `${source}:${line}:${col}`;
-  };
+  const at = (offset: number) => position(source, text, offset);
   const tooDeepAt = (offset: number) =>
     configError(operation, `${at(offset)}: nested more than ${MAX_NESTING} levels deep; that is not a stagecraft.yml`, "flatten the document");
+  const control = NOT_PRINTABLE.exec(text);
+  if (control) {
+    const code = `U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    throw configError(operation, `YAML syntax error at ${at(control.index)}: a raw control character (${code}); YAML allows none`, "remove it; inside double quotes, an escape such as \\u001b is allowed");
+  }
   let value: unknown;
   try {
     // Composing recurses once per level, so depth is measured first: by the lexer for what is
@@ -80,12 +81,10 @@ function parseYaml(text: string, source: string, operation: Operation): Record<s
     // on the parser's tree, which has its own stack.
     const lexed = lexicalLimits(text);
     if (lexed) {
-      lines.addNewLine(0);
-      for (const match of text.slice(0, lexed.offset).matchAll(/\n/g)) lines.addNewLine(match.index + 1);
       if (lexed.limit === "depth") throw tooDeepAt(lexed.offset);
       throw configError(operation, `${at(lexed.offset)}: more than ${MAX_TOKENS} YAML tokens (keys, values, punctuation); that is not a stagecraft.yml`, "point --config at your stagecraft.yml");
     }
-    const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+    const tokens = Array.from(new Parser().parse(text));
     const deep = tooDeep(tokens, MAX_NESTING);
     if (deep) throw tooDeepAt(deep.offset);
     // uniqueKeys is checked below in linear time; yaml's own check is quadratic in the keys of a mapping.
@@ -115,6 +114,23 @@ function parseYaml(text: string, source: string, operation: Operation): Record<s
   if (!isRecord(value)) throw configError(operation, `${source} must be a YAML mapping at the top level`, "start the file with backend:");
   return value;
 }
+
+/** `file:line:column` of an offset, both 1-based as editors count them. */
+function position(source: string, text: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let newline = text.indexOf("\n"); newline !== -1 && newline < offset; newline = text.indexOf("\n", newline + 1)) {
+    line += 1;
+    lineStart = newline + 1;
+  }
+  return `${source}:${line}:${offset - lineStart + 1}`;
+}
+
+/**
+ * Characters YAML does not allow in a stream (YAML 1.2 c-printable); Go's yaml.v3, which
+ * Stagecraft itself uses, refuses them too. The `yaml` package lets most of them through.
+ */
+const NOT_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|\p{Cs}/u;
 
 /** The lexer's zero-width markers (document start, flow end, scalar): not part of the source. */
 const LEXER_MARKERS = new Set(["\x02", "\x18", "\x1f"]);

@@ -51,7 +51,7 @@ export function toIssues(schema: AnySchema, prefix: string, issues: readonly Val
     if (issue.type === "strict_object" && issue.expected === "never") return unknownKeyIssues(schema, prefix, issue);
     const path = issuePath(prefix, issue);
     if (issue.kind === "schema" && TYPE_CHECKS.has(issue.type)) {
-      return { path, message: `must be ${article(issue.expected ?? "a value")}, got ${describeReceived(issue)}` };
+      return { path, message: `must be ${article(issue.expected ?? "a value")}, got ${describeValue(issue.input)}` };
     }
     return { path, message: issue.message };
   });
@@ -93,8 +93,8 @@ function article(expected: string): string {
   return names[expected] ?? expected;
 }
 
-function describeReceived(issue: ValibotIssue): string {
-  const input = issue.input;
+/** What a value was, for "got …": never a bare `String(value)`, which makes null look like "null". */
+export function describeValue(input: unknown): string {
   if (input === null || input === undefined) return "nothing (empty or null)";
   if (Array.isArray(input)) return "a list";
   if (typeof input === "object") return "a mapping";

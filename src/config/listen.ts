@@ -20,6 +20,8 @@ export function parseListen(input: string): ListenParse {
   const fail = (message: string): ListenParse => ({ ok: false, message, fix: FIX });
   if (input.trim() !== input || input === "") return fail(`"${printable(input)}" is not host:port`);
 
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return fail(`"${printable(input)}" is a URL; write only host:port`);
+
   let host: string;
   let portText: string;
   if (input.startsWith("[")) {

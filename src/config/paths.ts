@@ -10,12 +10,13 @@ function isInside(root: string, target: string): boolean {
 }
 
 /**
- * Resolves a configured path against the project dir and refuses anything outside it,
+ * Resolves a configured path against `from` (the project dir unless the field is relative to
+ * another directory) and refuses anything outside the project dir,
  * lexically and again after following symlinks. In the toolbox image only the project
  * is mounted, so a path outside it would not exist there anyway.
  */
-export function resolveInsideProject(projectDir: string, value: string): Contained {
-  const target = resolve(projectDir, value);
+export function resolveInsideProject(projectDir: string, value: string, from = projectDir): Contained {
+  const target = resolve(from, value);
   const fix = "use a path inside the project directory (relative paths resolve against it)";
   if (!isInside(projectDir, target)) {
     return { ok: false, message: `"${printable(value)}" resolves to ${visible(target)}, outside the project directory ${visible(projectDir)}`, fix };

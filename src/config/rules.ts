@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Issue, Operation } from "../errors/index.ts";
 import { checkImageName, checkImageReference, checkRegistry, checkTag, checkTagSuffix } from "../image/reference.ts";
 import { MAX_CA_FILE_BYTES, inspectPem } from "../tls/certificate.ts";
@@ -68,7 +68,7 @@ export function checkRules(raw: unknown, ctx: RuleContext): Issue[] {
     if (checkable(build.config) && workdirIssues.length === 0) {
       // build.config is relative to build.workdir, as `encore build docker --config` sees it.
       const base = checkable(build.workdir) ? resolve(ctx.projectDir, build.workdir) : ctx.projectDir;
-      const located = locateFile(ctx.projectDir, relative(ctx.projectDir, resolve(base, build.config)), at("build.config"), "point it at your infra config JSON, relative to build.workdir");
+      const located = locateFile(ctx.projectDir, build.config, at("build.config"), "point it at your infra config JSON, relative to build.workdir", base);
       if ("issue" in located) issues.push(located.issue);
     }
     if (build.config !== undefined && build.skip_config === true) {
@@ -117,8 +117,8 @@ function checkable(value: unknown): value is string {
 
 const mebibytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-function locateFile(projectDir: string, value: string, path: string, fix: string): { file: string; size: number } | { issue: Issue } {
-  const resolved = resolveInsideProject(projectDir, value);
+function locateFile(projectDir: string, value: string, path: string, fix: string, from = projectDir): { file: string; size: number } | { issue: Issue } {
+  const resolved = resolveInsideProject(projectDir, value, from);
   if (!resolved.ok) return { issue: { path, message: resolved.message, fix: resolved.fix } };
   const stat = statOrUndefined(resolved.path);
   if (!stat) return { issue: { path, message: `file not found: ${visible(resolved.path)}`, fix } };

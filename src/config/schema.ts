@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { checkFullReference, checkImageName, checkTagSuffix, type PartCheck } from "../image/reference.ts";
 import { SECRET_TYPES, canonicalSecretType, isSecretType } from "../secrets/types.ts";
+import { describeValue } from "./issues.ts";
 import { parseListen } from "./listen.ts";
 import { printable } from "./printable.ts";
 
@@ -27,7 +28,7 @@ const mapping = <const E extends v.ObjectEntries>(entries: E) =>
   v.pipe(
     v.custom<Record<string, unknown>>(
       (input) => typeof input === "object" && input !== null && !Array.isArray(input),
-      (issue) => `must be a mapping, got ${Array.isArray(issue.input) ? "a list" : issue.input === null ? "nothing (empty or null)" : typeof issue.input}`,
+      (issue) => `must be a mapping, got ${describeValue(issue.input)}`,
     ),
     v.strictObject(entries),
   );
@@ -59,9 +60,13 @@ const envName = v.pipe(
   v.regex(ENV_NAME, (issue) => `"${printable(String(issue.input))}" is not a valid environment variable name (letters, digits and _, not starting with a digit)`),
 );
 
+/** A picklist's message: a string is quoted; anything else is described, so null never reads as "null". */
+const picked = (forString: string, otherwise: string) => (issue: v.BaseIssue<unknown>) =>
+  typeof issue.input === "string" ? `"${printable(issue.input)}" ${forString}` : `${otherwise}, got ${describeValue(issue.input)}`;
+
 const secretType = v.picklist(
   SECRET_TYPES,
-  (issue) => `"${printable(String(issue.input))}" is not an Encore secret type (one of ${SECRET_TYPES.join(", ")}; case-sensitive)`,
+  picked(`is not an Encore secret type (one of ${SECRET_TYPES.join(", ")}; case-sensitive)`, `must be an Encore secret type (one of ${SECRET_TYPES.join(", ")})`),
 );
 
 const encoreNames = (what: string) =>
@@ -116,7 +121,7 @@ export const SecretsSchema = mapping({
   ),
   mode: v.optional(
     v.pipe(
-      v.picklist(SECRET_MODES, (issue) => `"${printable(String(issue.input))}" must be cloud or local`),
+      v.picklist(SECRET_MODES, picked("must be cloud or local", "must be cloud or local")),
       v.description("cloud: `encore secret set` (needs a linked app and a login). local: write .secrets.local.cue next to encore.app (git-ignored, 0600)."),
     ),
     "cloud",
@@ -146,7 +151,7 @@ export const BuildSchema = mapping({
   base: v.optional(v.pipe(v.string(), grammar(checkFullReference), v.description("Base image (`--base`); Encore uses node:slim for TypeScript apps."))),
   arch: v.optional(
     v.pipe(
-      v.picklist(BUILD_ARCHES, (issue) => `"${printable(String(issue.input))}" must be amd64 or arm64`),
+      v.picklist(BUILD_ARCHES, picked("must be amd64 or arm64", "must be amd64 or arm64")),
       v.description("Target architecture (`--arch`). Encore builds amd64 when unset, whatever the host is."),
     ),
   ),

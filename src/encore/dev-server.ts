@@ -42,6 +42,7 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
   const tail = new LineTail();
   const url = `http://${listen.address}`;
   let portInUse = false;
+  let serving = false;
   let bannerSeen: () => void = () => {};
   const banner = new Promise<void>((resolve) => (bannerSeen = resolve));
 
@@ -51,9 +52,11 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
     const safe = log.redactor.redact(line);
     tail.push(safe);
     log.line(stream, safe, levelOfLine(line));
+    // Once ready, the banner and the port message no longer matter: skip the scans.
+    if (serving) return;
     if (isBannerLine(line)) bannerSeen();
     else if (isPortInUseLine(line)) portInUse = true;
-  });
+  }, log.batch);
 
   const stopRequested = new Promise<Outcome>((resolve) => {
     signal.addEventListener("abort", () => resolve({ kind: "stop-requested" }), { once: true });
@@ -68,6 +71,7 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
     const timeout = delay(options.readinessTimeoutMs, { kind: "not-ready" } as Outcome, { signal: watchdog.signal }).catch(() => undefined);
     const first = await Promise.race([ready, timeout, exited, stopRequested]);
     if (first === undefined) {
+      serving = true;
       log.info(`dev server ready at ${url}`, { url, readyMs: Math.round(now() - started) });
     } else {
       return await settle(first);

@@ -18,16 +18,29 @@ export function formatJson(record: LogRecord): string {
   return JSON.stringify(out);
 }
 
+let lastMs = -1;
+let lastClock = "";
+/** HH:MM:SS.mmm (UTC), computed once per millisecond: a relay prints many lines per ms. */
+function clock(time: Date): string {
+  const ms = time.getTime();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastClock = time.toISOString().slice(11, 23);
+  }
+  return lastClock;
+}
+
 /** `12:00:01.234 INFO  encore-ts dev  message key=value`; relayed encore lines get a `│` gutter. */
 export function formatPretty(record: LogRecord, options: PrettyOptions): string {
-  const time = record.time.toISOString().slice(11, 23);
+  const time = clock(record.time);
   const level = record.level.toUpperCase().padEnd(5);
   const scope = `${record.provider} ${record.operation}`;
   const message = options.color ? record.message : stripAnsi(record.message);
-  const extras = Object.entries(record.fields)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${Array.isArray(value) ? JSON.stringify(value) : String(value)}`)
-    .join(" ");
+  let extras = "";
+  for (const key in record.fields) {
+    const value = record.fields[key];
+    if (value !== undefined) extras += `${extras ? " " : ""}${key}=${Array.isArray(value) ? JSON.stringify(value) : String(value)}`;
+  }
   const body = record.stream ? `│ ${message}` : message;
   const tail = extras ? ` ${options.color ? DIM : ""}${extras}${options.color ? RESET : ""}` : "";
   if (!options.color) return `${time} ${level} ${scope}  ${body}${tail}`;

@@ -23,6 +23,6 @@ export interface LogRecord extends RecordContext {
   level: LogLevel;
   message: string;
   /** Set on lines relayed from encore's own output. */
-  stream?: Stream;
+  stream?: Stream | undefined;
   fields: Fields;
 }

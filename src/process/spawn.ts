@@ -1,6 +1,6 @@
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { execa, type ResultPromise } from "execa";
+import { LineSplitter } from "./lines.ts";
 
 // The one module that spawns processes (style principle 2). argv arrays only, never a
 // shell (spec §8); the environment is passed whole (extendEnv: false) so what the
@@ -15,6 +15,8 @@ export interface CommandSpec {
 
 export type Stream = "stdout" | "stderr";
 export type LineHandler = (stream: Stream, line: string) => void;
+/** Wraps the handling of one chunk's lines, e.g. to write them out in one go. */
+export type Batcher = (handle: () => void) => void;
 
 export interface Exit {
   /** Set when the process exited by itself. */
@@ -27,6 +29,7 @@ export interface RunOptions {
   /** Written to stdin, which is then closed; stdin is /dev/null without it. */
   input?: string;
   onLine?: LineHandler;
+  batch?: Batcher;
   /** Aborting sends SIGTERM (and SIGKILL a second later if it lingers). */
   signal?: AbortSignal;
 }
@@ -34,7 +37,7 @@ export interface RunOptions {
 /** Runs a command to completion, relaying its output line by line. Never rejects for a non-zero exit. */
 export async function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise<Exit> {
   const child = start(spec, options.input, options.signal);
-  await relay(child, options.onLine);
+  await relay(child, options.onLine, options.batch);
   return exitOf(await child);
 }
 
@@ -46,9 +49,9 @@ export interface RunningProcess {
 }
 
 /** Starts a long-running command (the dev server); the caller owns its lifecycle. */
-export function startProcess(spec: CommandSpec, onLine: LineHandler): RunningProcess {
+export function startProcess(spec: CommandSpec, onLine: LineHandler, batch?: Batcher): RunningProcess {
   const child = start(spec, undefined);
-  const relayed = relay(child, onLine);
+  const relayed = relay(child, onLine, batch);
   let running = true;
   const exited = Promise.all([child, relayed]).then(([result]) => {
     running = false;
@@ -78,7 +81,12 @@ function start(spec: CommandSpec, input: string | undefined, signal?: AbortSigna
   }) as ResultPromise<{ reject: false; buffer: false }>;
 }
 
-async function relay(child: { stdout: Readable | null; stderr: Readable | null }, onLine: LineHandler | undefined): Promise<void> {
+/**
+ * Hands every line of both streams to `onLine`, in order within each stream. Each chunk's lines
+ * are handled in one batch; while the handler blocks (a slow stderr), the child's pipe fills
+ * and the child waits: backpressure, not buffering.
+ */
+async function relay(child: { stdout: Readable | null; stderr: Readable | null }, onLine: LineHandler | undefined, batch: Batcher = (handle) => handle()): Promise<void> {
   const streams: [Stream, Readable | null][] = [["stdout", child.stdout], ["stderr", child.stderr]];
   await Promise.all(
     streams.map(async ([name, stream]) => {
@@ -87,7 +95,12 @@ async function relay(child: { stdout: Readable | null; stderr: Readable | null }
         stream.resume();
         return;
       }
-      for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) onLine(name, line);
+      const splitter = new LineSplitter();
+      const deliver = (lines: string[]) => {
+        if (lines.length > 0) batch(() => lines.forEach((line) => onLine(name, line)));
+      };
+      for await (const chunk of stream) deliver(splitter.push(chunk as Buffer));
+      deliver(splitter.end());
     }),
   );
 }

@@ -96,7 +96,7 @@ async function runBuild(build: CommandSpec, prepared: PreparedBuild, opts: Build
     const safe = log.redactor.redact(line);
     tail.push(safe);
     log.line(stream, safe, levelOfLine(line));
-  });
+  }, log.batch);
 
   const outcome = await Promise.race([
     child.exited.then((exit) => ({ exit, stopped: false })),
