@@ -66,7 +66,7 @@ RUN --mount=type=secret,id=extra_ca,required=false \
     if [ -s /run/secrets/extra_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra_ca; fi; \
     npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error
 
-# --- The runner compiled to dist/ (tsc).
+# --- The runner bundled into one file, dist/main.js (esbuild): one file to load at start-up.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -74,7 +74,8 @@ RUN --mount=type=secret,id=extra_ca,required=false \
     --mount=type=cache,target=/root/.npm,sharing=locked \
     if [ -s /run/secrets/extra_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra_ca; fi; \
     npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.ts scripts/
 COPY src/ src/
 RUN npm run build --silent
 

@@ -19,7 +19,8 @@
 # (dev.node_extra_ca_certs); nothing here touches them.
 set -eu
 
-RUNNER=/opt/stagecraft-encore/dist/main.js
+# The launcher enables V8's on-disk compile cache, then loads the bundled dist/main.js.
+RUNNER=/opt/stagecraft-encore/bin/stagecraft-encore.js
 RUN_AS=node
 
 warn() { printf 'stagecraft-encore entrypoint: %s\n' "$*" >&2; }
