@@ -12,7 +12,7 @@ import type { BuildDockerOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
 import { findAuthKey, type AuthKey } from "./login.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
-import { runCommonStep } from "./run-step.ts";
+import { Background, runCommonStep } from "./run-step.ts";
 import { buildSteps, renderPlan } from "./steps.ts";
 
 /** Everything build will do, decided before anything runs; `plan build` prints this same object. */
@@ -55,10 +55,15 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
   const log = opts.log;
   const prepared = prepareBuild(opts);
   const { imageRef } = prepared;
-  for (const step of buildSteps(prepared)) {
-    if (signal.aborted) throw cancelled(imageRef, "");
-    if (step.kind === "build") return runBuild(step.spec, prepared, opts, signal);
-    await runCommonStep(step, "build", log);
+  const background = new Background();
+  try {
+    for (const step of buildSteps(prepared)) {
+      if (signal.aborted) throw cancelled(imageRef, "");
+      if (step.kind === "build") return await runBuild(step.spec, prepared, opts, signal);
+      await runCommonStep(step, "build", log, background);
+    }
+  } finally {
+    await background.settle();
   }
   throw new Error("unreachable: every build plan ends with the build step");
 }

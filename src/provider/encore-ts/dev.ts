@@ -13,8 +13,8 @@ import type { DevOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
 import { findAuthKey, type AuthKey } from "./login.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
-import { runCommonStep } from "./run-step.ts";
-import { devSteps, renderPlan } from "./steps.ts";
+import { Background, runCommonStep } from "./run-step.ts";
+import { devSteps, renderPlan, type Step } from "./steps.ts";
 
 /** Below this length a secret value is likely to occur by chance in unrelated output. */
 const SHORT_SECRET = 8;
@@ -81,10 +81,20 @@ export function prepareDev(opts: DevOptions): PreparedDev {
 export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> {
   const log = opts.log;
   const prepared = prepareDev(opts);
-  const { settings } = prepared;
   for (const name of prepared.secrets.missing) log.warn(`secret ${name} is not set in the environment or env_file; not synced`, { secret: name });
 
-  for (const step of devSteps(prepared)) {
+  const background = new Background();
+  try {
+    await runDevSteps(devSteps(prepared), prepared, opts, signal, background);
+  } finally {
+    await background.settle();
+  }
+}
+
+async function runDevSteps(steps: Step[], prepared: PreparedDev, opts: DevOptions, signal: AbortSignal, background: Background): Promise<void> {
+  const { log } = opts;
+  const { settings } = prepared;
+  for (const step of steps) {
     if (signal.aborted) return;
     switch (step.kind) {
       case "local-secrets": {
@@ -114,7 +124,7 @@ export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> 
         });
         break;
       default:
-        await runCommonStep(step, "dev", log);
+        await runCommonStep(step, "dev", log, background);
     }
   }
 }

@@ -44,25 +44,29 @@ export function requireAppRoot(dir: string, operation: Operation, field: string)
 
 /**
  * Runs `encore version` and warns outside the supported range. Stdout is parsed whatever the
- * exit code: the real CLI prints the version, then exits 1 when its update check is offline.
+ * exit code: the real CLI prints the version, then checks for updates over the network (and
+ * exits 1 offline). Once the version line is in, the update check is not waited for.
  */
 export async function checkEncoreVersion(
   spec: { file: string; cwd: string; env: Readonly<Record<string, string>> },
   log: Logger,
+  stop?: AbortSignal,
 ): Promise<Semver | undefined> {
-  let stdout = "";
+  let version: Semver | undefined;
+  const enough = new AbortController();
   await runCommand(
     { ...spec, args: versionArgs() },
     {
       onLine: (stream, line) => {
-        if (stream === "stdout") stdout += `${line}\n`;
         log.debug(log.redactor.redact(line), { stream });
+        if (stream !== "stdout" || version) return;
+        version = parseEncoreVersion(line);
+        if (version) enough.abort();
       },
-      // The update check can hang without a network; the version line comes first.
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.any([enough.signal, AbortSignal.timeout(10_000), ...(stop ? [stop] : [])]),
     },
   );
-  const version = parseEncoreVersion(stdout);
+  if (stop?.aborted) return version;
   if (!version) {
     log.warn("could not read the encore version from `encore version`; continuing", { supported: supportedRangeText() });
   } else if (!isSupported(version)) {

@@ -4,17 +4,32 @@ import { logIn } from "./login.ts";
 import { checkEncoreVersion, requireDockerEngine } from "./preflight.ts";
 import type { Step } from "./steps.ts";
 
-/** The steps dev and build share; each operation runs its own steps itself. */
-export async function runCommonStep(step: Step, operation: Operation, log: Logger): Promise<void> {
+/**
+ * The steps dev and build share; each operation runs its own steps itself. The version check
+ * only ever warns, so it runs in the background (added to `background`), off the path to the
+ * dev server; it never starts Encore's daemon, so nothing else depends on it.
+ */
+export async function runCommonStep(step: Step, operation: Operation, log: Logger, background: Background): Promise<void> {
   switch (step.kind) {
     case "check-docker":
       return requireDockerEngine(step.endpoint);
     case "version":
-      await checkEncoreVersion(step.spec, log);
+      background.tasks.push(checkEncoreVersion(step.spec, log, background.stop.signal));
       return;
     case "login":
       return logIn(step.key, step.spec, operation, log);
     default:
       throw new Error(`step ${step.kind} is not shared between dev and build`);
+  }
+}
+
+/** Work started by a step that finishes on its own; `settle` stops and awaits what is left. */
+export class Background {
+  readonly stop = new AbortController();
+  readonly tasks: Promise<unknown>[] = [];
+
+  async settle(): Promise<void> {
+    this.stop.abort();
+    await Promise.allSettled(this.tasks);
   }
 }

@@ -100,8 +100,8 @@ describe("CI login", () => {
     const f = await fixture("{from_env: [A_ONE]}", "A_ONE=value-one-1234\n", {}, false);
     const { code, stdout, stderr } = await devUntilReady(f, f.env({ ENCORE_AUTH_KEY: "ek_live_0123456789" }));
     assert.equal(code, 0, stderr);
-    const commands = runnerCalls(f.world).map(commandOf);
-    assert.deepEqual(commands, ["version", "auth login", "secret set", "run"]);
+    const commands = runnerCalls(f.world).map(commandOf).filter((command) => command !== "version");
+    assert.deepEqual(commands, ["auth login", "secret set", "run"]);
     assert.ok(!`${stdout}${stderr}`.includes("ek_live_0123456789"));
     assert.match(stderr, /logging in to Encore with ENCORE_AUTH_KEY/);
   });
