@@ -62,7 +62,7 @@ export function renderPlan(
       case "check-docker":
         return [{ title: `check the Docker engine at ${step.endpoint.text}` }];
       case "version":
-        return [command("read the encore version", step.spec)];
+        return [command("read the encore version (in the background; it only warns)", step.spec)];
       case "login":
         return [command(`log in to Encore with ${step.key.variable}`, step.spec)];
       case "secrets":
