@@ -12,9 +12,9 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 export const MAX_NESTING = 64;
 /**
  * yaml's tree costs about 1 KB per token; a real stagecraft.yml has about 7 tokens a line,
- * so this is some 1,400 lines, and the cap keeps a hostile file's memory bounded.
+ * so this is some 1,100 lines, and the cap keeps a hostile file's memory bounded.
  */
-export const MAX_TOKENS = 10_000;
+export const MAX_TOKENS = 8_000;
 
 const PROVIDER_ID_SHAPE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
