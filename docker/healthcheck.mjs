@@ -15,6 +15,22 @@ import { parse } from "yaml";
 
 const TIMEOUT_MS = 3000;
 
+// Docker runs a healthcheck as the container's user, which is root in this image (the
+// entrypoint drops to node for the main command only), so the probe drops to node itself
+// before it reads the project's files.
+function dropRootToNode() {
+  if (process.getuid?.() !== 0) return;
+  const entry = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .map((line) => line.split(":"))
+    .find((fields) => fields[0] === "node");
+  if (!entry) return;
+  const [uid, gid] = [Number(entry[2]), Number(entry[3])];
+  process.initgroups("node", gid);
+  process.setgid(gid);
+  process.setuid(uid);
+}
+
 function configuredUrl(env) {
   if (env.STAGECRAFT_HEALTHCHECK_URL) return env.STAGECRAFT_HEALTHCHECK_URL;
   try {
@@ -32,6 +48,7 @@ function configuredUrl(env) {
   return "http://127.0.0.1:4000/";
 }
 
+dropRootToNode();
 const url = configuredUrl(process.env);
 const req = request(url, { timeout: TIMEOUT_MS, agent: false }, (res) => {
   res.resume();
