@@ -1,9 +1,9 @@
 // `encore build docker` in the test double, and pack.sh, which puts the double into a
-// tarball with the official release layout.
+// tarball with the official release layout. Loading into a real engine needs Docker, so
+// that test lives with the other Docker-backed ones: test/container/encore-double-engine.test.ts.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { FIXTURE, encore, type Sandbox, sandbox, start, stripAnsi } from "./harness.ts";
@@ -19,7 +19,6 @@ after(() => {
 });
 
 const NO_LOAD = '{"build":{"load":false}}';
-const ENGINE = await engineReachable();
 /** The zerolog lines without colour and without the time column. */
 const logLines = (stderr: string) => stripAnsi(stderr).trimEnd().split("\n").map((l) => l.replace(/^\d{1,2}:\d{2}[AP]M /, ""));
 
@@ -110,20 +109,6 @@ describe("encore build docker", () => {
     assert.deepEqual([done.code, done.signal], [null, "SIGINT"]);
     assert.doesNotMatch(done.stderr, /compiling/);
   });
-
-  test("loads a linux/<arch> image into a reachable engine", { skip: !ENGINE && "no Docker engine at DOCKER_HOST" }, async () => {
-    const b = await box();
-    const ref = `encore-double-test/${process.pid}-${Date.now()}:arm64`;
-    const env = b.env({ DOCKER_HOST: process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock" });
-    try {
-      const r = await encore(["build", "docker", "--arch", "arm64", ref], { cwd: b.app, env });
-      assert.equal(r.code, 0, r.stderr);
-      const image = JSON.parse((await engine("GET", `/images/${encodeURIComponent(ref)}/json`)).body) as { Os: string; Architecture: string; Config: { Labels: Record<string, string> } };
-      assert.deepEqual([image.Os, image.Architecture, image.Config.Labels["org.stagecraft.double"]], ["linux", "arm64", "1"]);
-    } finally {
-      await engine("DELETE", `/images/${encodeURIComponent(ref)}`);
-    }
-  });
 });
 
 describe("pack.sh", () => {
@@ -164,23 +149,3 @@ describe("pack.sh", () => {
     assert.match(wrong.stderr, /cannot execute binary file: Exec format error/);
   });
 });
-
-function dockerSocket(): string | null {
-  const host = process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock";
-  return host.startsWith("unix://") ? host.slice("unix://".length) : null;
-}
-function engine(method: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: dockerSocket() ?? "", method, path }, (res) => {
-      let body = "";
-      res.setEncoding("utf8").on("data", (d: string) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-async function engineReachable(): Promise<boolean> {
-  if (!dockerSocket()) return false;
-  return engine("GET", "/_ping").then((r) => r.status === 200, () => false);
-}
