@@ -40,6 +40,7 @@ export interface CallLogEntry {
   argv?: string[];
   code?: number;
   signal?: string;
+  stdin?: string;
 }
 
 export async function createWorld(options: WorldOptions): Promise<WorldDescription> {
