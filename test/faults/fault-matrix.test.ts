@@ -1,0 +1,318 @@
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname } from "node:path";
+import { describe, test } from "node:test";
+import { commandOf, runnerCalls, type DoubleCall } from "../support/double.ts";
+import { TEST_CA } from "../support/project.ts";
+import { cleanupsOf, devBlock, exitOf, listenOnSocket, noCalls, run, runRow, signalsOf, type Row } from "./run-row.ts";
+
+// Issue 5 §2, every fault that needs no container: one row each, run through the CLI as a
+// subprocess against the strict encore double (JSON logs, so the error is one record).
+// Some rows repeat test/provider/encore-ts/*.test.ts on purpose: this table is the one
+// place that lists every fault. After every row, no encore process the runner started is
+// left (Encore's own `daemon -f` outlives its callers by design, and is excluded).
+
+const SECRETS = ["S1", "S2", "S3", "S4", "S5", "S6"];
+const PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
+
+const rows: Row[] = [
+  {
+    name: "encore missing from PATH",
+    env: () => ({ PATH: `${dirname(process.execPath)}:/usr/bin:/bin` }),
+    code: 4,
+    category: "PROVIDER_NOT_AVAILABLE",
+    message: /^the encore CLI was not found on PATH$/,
+    check: noCalls,
+  },
+  {
+    name: "encore on PATH but not executable",
+    files: { "bin/encore": "#!/bin/sh\nexit 0\n" },
+    env: (ctx) => ({ PATH: `${ctx.project.path("bin")}:${dirname(process.execPath)}:/usr/bin:/bin` }),
+    code: 4,
+    category: "PROVIDER_NOT_AVAILABLE",
+    message: /\/bin\/encore is not executable$/,
+    check: noCalls,
+  },
+  {
+    name: "encore run crashes at start with an error",
+    scenario: { run: { mode: "crash-at-start" } },
+    code: 6,
+    category: "DEV_SERVER_FAILED",
+    message: /encore run exited with code 1 although no stop was requested/,
+    detail: /error: /,
+  },
+  {
+    name: "encore run crashes after ready",
+    scenario: { run: { mode: "crash-after-ready", afterReadyMs: 50, exitCode: 2 } },
+    code: 6,
+    category: "DEV_SERVER_FAILED",
+    message: /encore run exited with code 2 although no stop was requested/,
+    detail: /simulated crash/,
+  },
+  {
+    name: "encore run exits 0 after ready, unasked",
+    scenario: { run: { mode: "exit0-after-ready", afterReadyMs: 50 } },
+    code: 6,
+    category: "DEV_SERVER_FAILED",
+    message: /encore run exited with code 0 although no stop was requested/,
+    detail: /Encore development server running/,
+  },
+  {
+    name: "encore run hangs without a banner: readiness timeout, then a graceful stop",
+    scenario: { run: { mode: "hang" } },
+    dev: (ctx) => `{env_file: .env.local, listen: "127.0.0.1:${ctx.port}", readiness: {timeout_ms: 1500}, shutdown: {timeout_ms: 2000}}`,
+    code: 6,
+    category: "DEV_SERVER_FAILED",
+    message: /^dev server not ready after 1500 ms: .*; encore run was stopped/,
+    check: ({ world }) => assert.deepEqual(signalsOf(world, run(world)), ["SIGINT"]),
+  },
+  {
+    name: "encore run ignores SIGINT: SIGKILL after dev.shutdown.timeout_ms",
+    scenario: { run: { mode: "ignore-sigint" } },
+    dev: (ctx) => `{env_file: .env.local, listen: "127.0.0.1:${ctx.port}", shutdown: {timeout_ms: 1000}}`,
+    drive: async (cli) => {
+      await cli.waitForLine(/dev server ready/);
+      cli.kill("SIGTERM");
+    },
+    code: 0,
+    message: /did not stop in time and was killed \(SIGKILL\)/,
+    check: ({ world }, finished) => {
+      assert.deepEqual(signalsOf(world, run(world)), ["SIGINT"], "SIGINT first, then SIGKILL (which leaves no event)");
+      assert.equal(exitOf(world, run(world)), undefined, "killed, not exited");
+      assert.ok(finished.ms < 10_000);
+    },
+  },
+  {
+    name: "SIGTERM twice: the second forces the stop at once",
+    scenario: { run: { mode: "ignore-sigint" } },
+    dev: (ctx) => `{env_file: .env.local, listen: "127.0.0.1:${ctx.port}", shutdown: {timeout_ms: 60000}}`,
+    drive: async (cli) => {
+      await cli.waitForLine(/dev server ready/);
+      cli.kill("SIGTERM");
+      await cli.waitForLine(/stopping dev server/);
+      cli.kill("SIGTERM");
+    },
+    code: 0,
+    message: /received SIGTERM again; forcing the stop/,
+    check: (_ctx, finished) => assert.ok(finished.ms < 20_000, `took ${finished.ms} ms; the 60 s grace period was not waited out`),
+  },
+  {
+    name: "secret set fails on the 3rd of 6 (concurrency 2): set and not set are named, and nothing runs",
+    scenario: { secretSet: { fail: ["S3"], delayMs: 150 } },
+    dev: devBlock(`, encore_secrets: {from_env: [${SECRETS.join(", ")}], concurrency: 2}`),
+    envFile: SECRETS.map((name) => `${name}=value-of-${name}\n`).join(""),
+    code: 5,
+    category: "SECRET_SYNC_FAILED",
+    message: /^encore secret set S3 \(types dev,preview,local\) exited with code 1/,
+    detail: /unable to create secret: permission denied/,
+    check: ({ world, values }, { error }) => {
+      const { secret, set, notSet } = error as { secret: string; set: string[]; notSet: string[] };
+      assert.equal(secret, "S3");
+      assert.deepEqual([...set, ...notSet].sort(), SECRETS, "every secret is either set or not set");
+      assert.ok(set.includes("S1") && set.includes("S2") && notSet.includes("S3"), `set ${set}, not set ${notSet}`);
+      const calls = runnerCalls(world).filter((call) => commandOf(call) === "secret set");
+      const name = (call: DoubleCall) => call.argv.at(-1)!;
+      for (const call of calls) {
+        const succeeded = exitOf(world, call) === 0;
+        assert.equal(succeeded, set.includes(name(call)), `${name(call)}: the call log and the error record agree`);
+        if (succeeded) assert.equal(call.stdin, values[name(call)], "the value reached stdin intact");
+      }
+      assert.ok(calls.length < SECRETS.length, "the sync stopped at the failure");
+      assert.equal(calls[0] && name(calls[0]), "S1", "the first call runs alone");
+      assert.equal(run(world), undefined, "encore run never started");
+    },
+  },
+  {
+    name: "Docker socket missing, for build",
+    build: "{}",
+    args: ["build", "--tag", "v1"],
+    env: () => ({ DOCKER_HOST: "unix:///nonexistent.sock" }),
+    code: 4,
+    category: "PROVIDER_NOT_AVAILABLE",
+    message: /^the Docker engine is not usable: no Docker socket at \/nonexistent\.sock$/,
+    check: noCalls,
+  },
+  {
+    name: "Docker socket permission denied, for build",
+    build: "{}",
+    args: ["build", "--tag", "v1"],
+    unprivileged: true,
+    prepare: async (ctx) => {
+      const socket = await listenOnSocket(ctx.project.path("docker.sock"));
+      cleanupsOf(ctx).push(() => socket.close());
+      chmodSync(ctx.project.path("docker.sock"), 0o000);
+    },
+    env: (ctx) => ({ DOCKER_HOST: `unix://${ctx.project.path("docker.sock")}` }),
+    code: 4,
+    category: "PROVIDER_NOT_AVAILABLE",
+    message: /^the Docker engine is not usable: permission denied on \/.*\/docker\.sock \(owned by group \d+; this process runs as uid \d+/,
+    check: noCalls,
+  },
+  {
+    name: "a build cancelled with SIGTERM while encore exits 0",
+    scenario: { build: { load: false, hang: true } },
+    build: "{}",
+    args: ["build", "--tag", "v1"],
+    drive: async (cli) => {
+      await cli.waitForLine(/compiling Encore application/);
+      cli.kill("SIGTERM");
+    },
+    code: 7,
+    category: "BUILD_FAILED",
+    message: /^build of api:v1 was cancelled \(encore exited with code 0\)/,
+    check: ({ world }, finished) => {
+      const build = runnerCalls(world).find((call) => commandOf(call) === "build docker");
+      assert.deepEqual(signalsOf(world, build), ["SIGINT"]);
+      assert.equal(exitOf(world, build), 0, "encore itself exited 0");
+      assert.equal(finished.stdout, "", "no image reference on stdout");
+    },
+  },
+  {
+    name: "the listen port is already taken",
+    prepare: async (ctx) => {
+      const blocker = createServer().listen(ctx.port, "127.0.0.1");
+      await once(blocker, "listening");
+      cleanupsOf(ctx).push(() => blocker.close());
+    },
+    code: 6,
+    category: "DEV_SERVER_FAILED",
+    message: /could not listen on 127\.0\.0\.1:\d+: the port is already in use/,
+    detail: /Failed to run on 127\.0\.0\.1:\d+ - port is already in use/,
+  },
+  {
+    name: "an env file with a BOM, CRLF, export, quotes, a multiline value and invalid lines",
+    dev: devBlock(", encore_secrets: {from_env: [SECRET_PEM, SECRET_QUOTED, SECRET_EXPORTED]}"),
+    envFile: Buffer.from(
+      [
+        "\uFEFFBOM_FIRST=first",
+        "export EXPORTED=yes",
+        "SINGLE='single # not a comment'",
+        'MULTI="line one\r\nline two"',
+        "this line is invalid",
+        "=novalue",
+        "SPACED =  padded value  ",
+        "INLINE=value # a comment",
+        'SECRET_PEM="-----BEGIN KEY-----\r\nabc\r\n-----END KEY-----"',
+        "SECRET_QUOTED='p@ss w0rd # $HOME \"q\"'",
+        "export SECRET_EXPORTED=exported-secret",
+        "",
+      ].join("\r\n"),
+    ),
+    drive: async (cli) => {
+      await cli.waitForLine(/dev server ready/);
+      cli.kill("SIGTERM");
+    },
+    code: 0,
+    message: /dev server stopped/,
+    check: ({ world }) => {
+      const env = run(world)!.env;
+      // dotenv's reading: CRLF inside quotes becomes LF; the rest of an invalid line's file is unaffected.
+      assert.deepEqual(
+        [env.BOM_FIRST, env.EXPORTED, env.SINGLE, env.MULTI, env.SPACED, env.INLINE],
+        ["first", "yes", "single # not a comment", "line one\nline two", "padded value", "value"],
+      );
+      assert.equal(Object.keys(env).some((key) => key.startsWith("\uFEFF") || key === "" || key.includes(" ")), false, "no BOM, empty or invalid key");
+      const stdin = Object.fromEntries(runnerCalls(world).filter((call) => commandOf(call) === "secret set").map((call) => [call.argv.at(-1), call.stdin]));
+      assert.deepEqual(stdin, { SECRET_PEM: "-----BEGIN KEY-----\nabc\n-----END KEY-----", SECRET_QUOTED: 'p@ss w0rd # $HOME "q"', SECRET_EXPORTED: "exported-secret" });
+      for (const name of Object.keys(stdin)) assert.equal(env[name], undefined, `${name} is withheld from encore run's environment`);
+    },
+  },
+  {
+    name: "the CA file is missing",
+    dev: devBlock(", node_extra_ca_certs: certs/missing.pem"),
+    code: 2,
+    category: "INVALID_CONFIG",
+    message: /dev\.node_extra_ca_certs: file not found: \/.*\/certs\/missing\.pem/,
+    check: noCalls,
+  },
+  {
+    name: "the CA file is garbage",
+    dev: devBlock(", node_extra_ca_certs: certs/ca.pem"),
+    files: { "certs/ca.pem": "this is not a certificate\n" },
+    code: 2,
+    category: "INVALID_CONFIG",
+    message: /dev\.node_extra_ca_certs: \/.*\/certs\/ca\.pem is not a PEM certificate: it contains no PEM certificate/,
+    check: noCalls,
+  },
+  {
+    name: "the CA file has a CERTIFICATE block that is not a certificate",
+    dev: devBlock(", node_extra_ca_certs: certs/ca.pem"),
+    files: { "certs/ca.pem": "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n" },
+    code: 2,
+    category: "INVALID_CONFIG",
+    message: /is not a PEM certificate: a CERTIFICATE block does not parse as an X\.509 certificate/,
+    check: noCalls,
+  },
+  {
+    name: "the CA file is a private key",
+    dev: devBlock(", node_extra_ca_certs: certs/ca.pem"),
+    files: { "certs/ca.pem": `${readFileSync(TEST_CA, "utf8")}${PRIVATE_KEY}` },
+    code: 2,
+    category: "INVALID_CONFIG",
+    message: /dev\.node_extra_ca_certs: \/.*\/certs\/ca\.pem contains a PRIVATE KEY, not a CA certificate/,
+    check: noCalls,
+  },
+  {
+    name: "the CA file is not readable",
+    dev: devBlock(", node_extra_ca_certs: certs/ca.pem"),
+    unprivileged: true,
+    prepare: (ctx) => chmodSync(ctx.project.path("certs", "ca.pem"), 0o000),
+    code: 2,
+    category: "INVALID_CONFIG",
+    message: /dev\.node_extra_ca_certs: \/.*\/certs\/ca\.pem is not readable: EACCES/,
+    check: noCalls,
+  },
+  {
+    name: "the env file is not readable",
+    unprivileged: true,
+    prepare: (ctx) => chmodSync(ctx.project.path(".env.local"), 0o000),
+    code: 2,
+    category: "INVALID_CONFIG",
+    message: /dev\.env_file: cannot read \/.*\/\.env\.local: EACCES/,
+    check: noCalls,
+  },
+  {
+    // The runner writes nothing into the project (the CA bundle goes to ~/.cache, sync state
+    // to HOME), and a linked app's `encore run` writes nothing there either: dev works.
+    name: "the project dir is not writable: a linked app runs",
+    unprivileged: true,
+    prepare: (ctx) => chmodSync(ctx.project.dir, 0o555),
+    drive: async (cli) => {
+      await cli.waitForLine(/dev server ready/);
+      cli.kill("SIGTERM");
+    },
+    code: 0,
+    message: /dev server stopped \(encore run exited with code 0\)/,
+    check: ({ project }) => assert.deepEqual(readdirSync(project.dir).sort(), [".env.local", "certs", "encore.app", "node_modules", "package.json", "stagecraft.yml"], "nothing was written"),
+  },
+  {
+    // An unlinked app's `encore run` creates .encore/manifest.json (its local app ID), as the
+    // real one does (manifest.ReadOrCreate): encore's own error, surfaced with the tail.
+    name: "the project dir is not writable: an unlinked app's encore run fails, its error in the tail",
+    unprivileged: true,
+    files: { "encore.app": '{"lang": "typescript"}\n' },
+    prepare: (ctx) => chmodSync(ctx.project.dir, 0o555),
+    code: 6,
+    category: "DEV_SERVER_FAILED",
+    message: /encore run exited with code 1 although no stop was requested/,
+    detail: /read\/create manifest: .*permission denied/,
+    check: ({ world }) => assert.deepEqual(runnerCalls(world).map(commandOf).sort(), ["run", "version"], "the runner got as far as encore run"),
+  },
+  {
+    name: "encore.app is a directory",
+    prepare: (ctx) => {
+      rmSync(ctx.project.path("encore.app"));
+      mkdirSync(ctx.project.path("encore.app"));
+    },
+    code: 3,
+    category: "INVALID_PROJECT",
+    message: /\/encore\.app is a directory, not Encore's app file$/,
+    check: noCalls,
+  },
+];
+
+describe("fault matrix (issue 5 §2, the rows that need no container)", { concurrency: 2 }, () => {
+  for (const row of rows) test(row.name, () => runRow(row));
+});
