@@ -39,7 +39,8 @@ function configError(operation: Operation, message: string, fix: string): Provid
 
 /** Reads and parses stagecraft.yml. A syntax error is reported as file:line:column. */
 export function readStagecraftDocument(path: string, operation: Operation, cwd = process.cwd()): StagecraftDocument {
-  const source = relative(cwd, path).startsWith("..") ? path : relative(cwd, path) || path;
+  // Shown in every message about the file; a path is the user's text too, escaped like a value.
+  const source = visible(relative(cwd, path).startsWith("..") ? path : relative(cwd, path) || path);
   let size: number;
   try {
     const stat = statSync(path);
