@@ -24,9 +24,9 @@ const cases = [...committedCases(), ...generatedCases()];
 const rows: { name: string; wallS: number; cpuS: number; rssMib: number }[] = [];
 let cli: CompiledCli | undefined;
 
-before(async () => {
+before(() => {
   requireGnuTime();
-  cli = await compileCli();
+  cli = compileCli();
 });
 
 after(() => {
