@@ -1,3 +1,4 @@
+import { visible } from "../config/printable.ts";
 import { ProviderError, UsageError, exitCodeFor } from "../errors/index.ts";
 import { stripAnsi } from "../logging/ansi.ts";
 import { FEATURE_ID, type LogFormat } from "../logging/record.ts";
@@ -21,11 +22,11 @@ export function renderError(error: unknown, format: LogFormat, redact: (text: st
         operation: error.operation,
         feature: FEATURE_ID,
         category: error.category,
+        ...error.facts,
         exitCode,
         ...(issues.length ? { issues } : {}),
         ...(detail ? { detail } : {}),
         ...(error.fix ? { fix: error.fix } : {}),
-        ...error.facts,
       });
     }
     const lines = [`${error.provider} ${error.operation}: ${error.category}: ${message}`];
@@ -37,8 +38,10 @@ export function renderError(error: unknown, format: LogFormat, redact: (text: st
     return lines.join("\n");
   }
   if (error instanceof UsageError) {
-    if (format === "json") return JSON.stringify({ time: new Date().toISOString(), level: "error", message: error.message, feature: FEATURE_ID, category: "USAGE", exitCode, fix: error.fix });
-    return `stagecraft-encore: ${error.message}\n  fix: ${error.fix}`;
+    // Usage errors echo what was typed; control characters in it must not reach the terminal.
+    const message = visible(error.message);
+    if (format === "json") return JSON.stringify({ time: new Date().toISOString(), level: "error", message, feature: FEATURE_ID, category: "USAGE", exitCode, fix: error.fix });
+    return `stagecraft-encore: ${message}\n  fix: ${error.fix}`;
   }
   const bug = error instanceof Error ? error : new Error(String(error));
   const text = redact(bug.stack ?? bug.message);

@@ -114,7 +114,7 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
       fix: portInUse
         ? "stop whatever holds the port, or pass --listen with a free port"
         : "read the encore output above; fix the app and start again",
-      facts: { ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },
+      facts: { ...(exit.exitCode !== undefined ? { encoreExitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },
     });
   }
 }

@@ -91,7 +91,7 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
     facts: {
       secret: failure.call.name,
       types: [...failure.call.types],
-      ...(failure.exit.exitCode !== undefined ? { exitCode: failure.exit.exitCode } : {}),
+      ...(failure.exit.exitCode !== undefined ? { encoreExitCode: failure.exit.exitCode } : {}),
       set,
       notSet,
     },

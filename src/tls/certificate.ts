@@ -11,8 +11,9 @@ export type PemInspection =
 
 /** Classifies the contents of a file meant to hold PEM CA certificates. Pure. */
 export function inspectPem(text: string): PemInspection {
+  // Any private-key header counts, even without its END line: a truncated key is still a key.
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) return { kind: "private-key" };
   const blocks = [...text.matchAll(BLOCK)];
-  if (blocks.some((block) => block[1]?.includes("PRIVATE KEY"))) return { kind: "private-key" };
   const certificates = blocks.filter((block) => block[1] === "CERTIFICATE");
   if (certificates.length === 0) return { kind: "invalid", reason: "it contains no PEM certificate (-----BEGIN CERTIFICATE-----)" };
   const subjects: string[] = [];

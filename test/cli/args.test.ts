@@ -44,3 +44,13 @@ describe("parseInvocation", () => {
     });
   }
 });
+
+describe("usage errors on the command line", () => {
+  test("show control characters escaped, never raw", async () => {
+    const { runCli } = await import("../support/cli.ts");
+    const finished = await runCli(["dev", "--log-format", "x\u001b[2Jy"], { cwd: process.cwd(), env: { PATH: process.env.PATH } });
+    assert.equal(finished.code, 2);
+    assert.match(finished.stderr, /--log-format must be one of pretty, json \(got "x\\u001b\[2Jy"\)/);
+    assert.ok(!finished.stderr.includes("\u001b"));
+  });
+});

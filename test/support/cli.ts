@@ -4,7 +4,10 @@ import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { ROOT } from "./project.ts";
 
-export const CLI = join(ROOT, "bin", "stagecraft-encore.js");
+/** The sources through tsx: a dist/ left in the checkout must never stand in for them. */
+export const CLI = join(ROOT, "src", "main.ts");
+/** Resolved here: `--import tsx` alone would resolve from the test project's directory. */
+const TSX = import.meta.resolve("tsx");
 
 export interface Finished {
   code: number | null;
@@ -22,7 +25,7 @@ export class RunningCli {
   readonly #done: Promise<Finished>;
 
   constructor(args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }) {
-    this.child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, ["--import", TSX, CLI, ...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (this.stdout += chunk));
     createInterface({ input: this.child.stderr! }).on("line", (line) => {
       this.stderr += `${line}\n`;

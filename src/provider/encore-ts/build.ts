@@ -126,7 +126,7 @@ async function runBuild(build: CommandSpec, prepared: PreparedBuild, opts: Build
       fix: tail.text().includes("infra configuration is incomplete")
         ? "the app uses infrastructure: give the build an infra config (see the README, build options)"
         : "read encore's output above",
-      facts: { imageRef, ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },
+      facts: { imageRef, ...(exit.exitCode !== undefined ? { encoreExitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },
     });
   }
   const durationMs = Math.round(performance.now() - started);

@@ -64,7 +64,7 @@ describe("build", () => {
     assert.equal(finished.code, 7);
     assert.equal(finished.stdout, "");
     const error = JSON.parse(finished.stderr.trim().split("\n").at(-1)!);
-    assert.deepEqual([error.category, error.operation, error.exitCode, error.imageRef], ["BUILD_FAILED", "build", 1, "ghcr.io/acme/platform/api:v1-encore"]);
+    assert.deepEqual([error.category, error.operation, error.exitCode, error.encoreExitCode, error.imageRef], ["BUILD_FAILED", "build", 7, 1, "ghcr.io/acme/platform/api:v1-encore"]);
     assert.match(error.detail, /ERR/);
     project.remove();
     world.remove();

@@ -280,7 +280,7 @@ describe("dev", () => {
     assert.equal(error.category, "SECRET_SYNC_FAILED");
     assert.equal(error.secret, "LOGTO_SECRET");
     assert.deepEqual(error.types, ["dev", "preview", "local"]);
-    assert.equal(error.exitCode, 1);
+    assert.deepEqual([error.exitCode, error.encoreExitCode], [5, 1], "the runner's exit code, and encore's own");
     assert.match(error.detail, /unable to create secret/);
     assert.deepEqual([error.set, error.notSet], [["STRIPE_KEY"], ["LOGTO_SECRET"]]);
     assert.equal(runnerCalls(world).some((call) => commandOf(call) === "run"), false);
