@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Operation } from "../../errors/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { logIn } from "./login.ts";
@@ -23,13 +24,18 @@ export async function runCommonStep(step: Step, operation: Operation, log: Logge
   }
 }
 
-/** Work started by a step that finishes on its own; `settle` stops and awaits what is left. */
+/** How long a finished dev server or build waits for background work before stopping it. */
+const SETTLE_GRACE_MS = 2000;
+
+/** Work started by a step that finishes on its own; `settle` lets it finish briefly, then stops it. */
 export class Background {
   readonly stop = new AbortController();
   readonly tasks: Promise<unknown>[] = [];
 
   async settle(): Promise<void> {
+    const all = Promise.allSettled(this.tasks);
+    await Promise.race([all, delay(SETTLE_GRACE_MS, undefined, { ref: false })]);
     this.stop.abort();
-    await Promise.allSettled(this.tasks);
+    await all;
   }
 }

@@ -73,7 +73,11 @@ describe("dev", () => {
     // The version check runs in the background, and secrets are set concurrently, so only
     // "secrets before run" is an order; the set of calls is exact.
     const argvs = calls.map((call) => call.argv);
-    assert.equal(argvs.filter((argv) => argv[0] === "version").length, 1);
+    // The background version check is stopped with the dev server, so on a slow machine it
+    // may not have started yet: at most one, and exactly `encore version` if any.
+    const versions = argvs.filter((argv) => argv[0] === "version");
+    assert.ok(versions.length <= 1);
+    for (const argv of versions) assert.deepEqual(argv, ["version"]);
     const rest = argvs.filter((argv) => argv[0] !== "version");
     assert.deepEqual(rest.slice(0, 2).sort(), [
       ["secret", "set", "--type", "dev,preview,local", "LOGTO_SECRET"],
