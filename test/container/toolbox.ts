@@ -14,8 +14,8 @@ import { ROOT } from "../support/project.ts";
 export const WORKSPACE = "/workspace";
 export const DOUBLE_MOUNT = "/double";
 export const CALL_LOG_IN_CONTAINER = `${DOUBLE_MOUNT}/calls.jsonl`;
-/** The runner started by the entrypoint for `dev`, as `docker top` shows it: `node <launcher> dev`. */
-export const RUNNER_DEV = /^node \/opt\/stagecraft-encore\/\S+\.js dev$/;
+/** The runner started by the entrypoint for `dev`, as `docker top` shows it: `node [flags] <launcher> dev`. */
+export const RUNNER_DEV = /^node (?:--\S+ )*\/opt\/stagecraft-encore\/\S+\.js dev$/;
 /** examples/hello's registry and image name: `build --tag T` prints `${REGISTRY}/api:T`. */
 export const IMAGE_REPOSITORY = "ghcr.io/example-org/api";
 
