@@ -33,6 +33,8 @@ export interface BuildSettings {
   disableTelemetry: boolean;
   caFile: string | undefined;
   flags: BuildFlags;
+  /** dev.encore_secrets.from_env: their values are redacted from build output too. */
+  secretNames: string[];
 }
 
 export type Validation = { ok: true; config: EncoreTsConfig } | { ok: false; issues: Issue[] };
@@ -137,6 +139,7 @@ export function resolveBuildSettings(raw: unknown, ctx: BuildContext): BuildSett
     tagSuffix: build.docker_tag_suffix,
     disableTelemetry: dev.disable_telemetry,
     caFile: dev.node_extra_ca_certs ? resolve(ctx.projectDir, dev.node_extra_ca_certs) : undefined,
+    secretNames: dev.encore_secrets.from_env,
     flags: {
       push: ctx.push === true || build.push,
       base: build.base,

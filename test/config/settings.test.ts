@@ -143,6 +143,7 @@ describe("resolveBuildSettings", () => {
       disableTelemetry: false,
       caFile: undefined,
       flags: { push: false, base: undefined, arch: undefined, config: undefined, skipConfig: false, services: undefined, gateways: undefined },
+      secretNames: [],
     });
   });
 

@@ -148,11 +148,9 @@ describe("secrets never leak", () => {
       assert.deepEqual(scanner.findings, [], report(scanner));
     });
 
-    // Fails today, hence `todo` (it still runs and reports): build neither withholds the values
-    // of dev.encore_secrets.from_env from encore's environment nor redacts them, so with
-    // them in a CI job's environment they are printed wherever encore prints its environment.
-    // Remove `todo` once src/provider/encore-ts/build.ts withholds and redacts them as dev does.
-    test("with the app's from_env secrets in the CI environment too: no value is in any output or written file", { todo: "build does not redact from_env secret values yet" }, async () => {
+    // Build withholds dev.encore_secrets.from_env from encore's environment and redacts their
+    // values, so a CI job that has them in its environment prints them nowhere.
+    test("with the app's from_env secrets in the CI environment too: no value is in any output or written file", async () => {
       const { scanner } = await build({ ENCORE_AUTH_KEY: AUTH_KEY, ...SECRETS });
       assert.deepEqual(scanner.findings, [], report(scanner));
     });

@@ -27,7 +27,8 @@ export function tempProject(files: Record<string, string> = {}): TempProject {
       return file;
     },
     path: (...parts) => join(dir, ...parts),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    // Retries: encore's daemon may still be writing into the app dir while it is removed.
+    remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
   };
   for (const [path, content] of Object.entries(files)) project.write(path, content);
   return project;

@@ -39,8 +39,10 @@ export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
   // Builds read no env_file: CI supplies its environment directly. Telemetry and CA apply as for dev.
   const env = prepareEnvironment({ operation: "build", processEnv: opts.env, disableTelemetry: settings.disableTelemetry, caFile: settings.caFile, log: opts.log });
   const authKey = findAuthKey(opts.env);
-  opts.log.redactor.add([authKey?.value]);
-  const record = toRecord(env);
+  // A CI job often has the app's secrets in its environment as well: mask them in build output.
+  opts.log.redactor.add([authKey?.value, ...settings.secretNames.map((name) => opts.env[name])]);
+  // As for dev, the app's secrets are withheld from encore's environment: a build needs none.
+  const record = toRecord(env, settings.secretNames);
   return {
     settings,
     imageRef,
@@ -70,7 +72,7 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
 
 export function planBuild(opts: BuildDockerOptions): Plan {
   const prepared = prepareBuild(opts);
-  return renderPlan("build", buildSteps(prepared), prepared.env, [], [], (text) => opts.log.redactor.redact(text));
+  return renderPlan("build", buildSteps(prepared), prepared.env, prepared.settings.secretNames, [], (text) => opts.log.redactor.redact(text));
 }
 
 function cancelled(imageRef: string, extra: string): ProviderError {

@@ -170,4 +170,15 @@ backend:
     project.remove();
     world.remove();
   });
+
+  test("withholds the app's from_env secrets from encore's environment and masks their values", async () => {
+    const { project, world } = await fixture({ echoEnv: true, build: { load: false } });
+    project.write("stagecraft.yml", `${readFileSync(project.path("stagecraft.yml"), "utf8").replace("disable_telemetry: true", "disable_telemetry: true\n        encore_secrets: {from_env: [APP_SECRET]}")}`);
+    const finished = await runCli(["build", "--tag", "v1"], { cwd: project.dir, env: world.env({ DOCKER_HOST: dockerHost, APP_SECRET: "app-secret-in-ci-env" }) });
+    assert.equal(finished.code, 0, finished.stderr);
+    assert.ok(!`${finished.stdout}${finished.stderr}`.includes("app-secret-in-ci-env"));
+    for (const call of runnerCalls(world)) assert.equal(call.env.APP_SECRET, undefined);
+    project.remove();
+    world.remove();
+  });
 });
