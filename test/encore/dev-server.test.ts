@@ -16,6 +16,7 @@ describe("runDevServer", () => {
     const port = await freePort();
     const project = encoreProject("");
     const world = await doubleWorld();
+    world.logIn(); // the app is linked: encore run fetches its secrets
     cleanups.push(() => project.remove(), () => world.remove());
     const lines: string[] = [];
     const stream = new Writable({
