@@ -51,7 +51,8 @@ describe("plan", () => {
     assert.equal(sources.PLAIN, "env_file");
     assert.equal(sources.HOME, "process");
     assert.equal(sources.STRIPE_KEY, undefined, "secrets are withheld from the environment");
-    assert.deepEqual(plan.withheld, ["STRIPE_KEY", "WEBHOOK_SECRET", "NOT_SET"]);
+    assert.deepEqual(plan.withheld, ["STRIPE_KEY", "WEBHOOK_SECRET", "NOT_SET", "ENCORE_AUTH_KEY", "ENCORE_AUTHKEY"]);
+    assert.equal(sources.ENCORE_AUTH_KEY, undefined, "the auth key reaches encore through auth login only");
     assert.match(plan.warnings[0], /NOT_SET/);
     assert.deepEqual(world.calls(), [], "plan runs nothing");
   });

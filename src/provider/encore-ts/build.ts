@@ -10,7 +10,7 @@ import { LineTail } from "../../logging/tail.ts";
 import { startProcess, type CommandSpec } from "../../process/spawn.ts";
 import type { BuildDockerOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
-import { findAuthKey, type AuthKey } from "./login.ts";
+import { findAuthKey, withheldAuthVariables, type AuthKey } from "./login.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
 import { buildSteps, renderPlan } from "./steps.ts";
@@ -41,8 +41,9 @@ export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
   const authKey = findAuthKey(opts.env);
   // A CI job often has the app's secrets in its environment as well: mask them in build output.
   opts.log.redactor.add([authKey?.value, ...settings.secretNames.map((name) => opts.env[name])]);
-  // As for dev, the app's secrets are withheld from encore's environment: a build needs none.
-  const record = toRecord(env, settings.secretNames);
+  // As for dev, the app's secrets and the auth key are withheld from encore's environment.
+  const withheld = [...settings.secretNames, ...withheldAuthVariables()];
+  const record = toRecord(env, withheld);
   return {
     settings,
     imageRef,
@@ -72,7 +73,7 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
 
 export function planBuild(opts: BuildDockerOptions): Plan {
   const prepared = prepareBuild(opts);
-  return renderPlan("build", buildSteps(prepared), prepared.env, prepared.settings.secretNames, [], (text) => opts.log.redactor.redact(text));
+  return renderPlan("build", buildSteps(prepared), prepared.env, [...prepared.settings.secretNames, ...withheldAuthVariables()], [], (text) => opts.log.redactor.redact(text));
 }
 
 function cancelled(imageRef: string, extra: string): ProviderError {

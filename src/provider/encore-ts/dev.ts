@@ -11,7 +11,7 @@ import { SecretSyncState } from "../../secrets/sync-state.ts";
 import { syncSecrets } from "../../secrets/sync.ts";
 import type { DevOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
-import { findAuthKey, type AuthKey } from "./login.ts";
+import { findAuthKey, withheldAuthVariables, type AuthKey } from "./login.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
 import { devSteps, renderPlan, type Step } from "./steps.ts";
@@ -60,8 +60,9 @@ export function prepareDev(opts: DevOptions): PreparedDev {
       log.warn(`secret ${name} is only ${length} character(s) long; every occurrence of it in the logs is masked, which can mangle them`, { secret: name });
     }
   }
-  // Secrets reach encore on stdin (or Encore's local store) only: withheld from every child's environment.
-  const withheld = settings.secrets.fromEnv;
+  // Secrets reach encore on stdin (or Encore's local store) only, and the auth key through
+  // `encore auth login` only: both are withheld from every child's environment.
+  const withheld = [...settings.secrets.fromEnv, ...withheldAuthVariables()];
   const record = toRecord(env, withheld);
   return {
     settings,

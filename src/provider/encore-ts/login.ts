@@ -12,6 +12,11 @@ export interface AuthKey {
   value: string;
 }
 
+/** Never in an encore child's environment: the app `encore run` starts would inherit the CI key. */
+export function withheldAuthVariables(): string[] {
+  return [...AUTH_KEY_VARIABLES];
+}
+
 export function findAuthKey(env: Readonly<Record<string, string | undefined>>): AuthKey | undefined {
   for (const variable of AUTH_KEY_VARIABLES) {
     const value = env[variable];

@@ -104,6 +104,7 @@ describe("CI login", () => {
     assert.deepEqual(commands, ["auth login", "secret set", "run"]);
     assert.ok(!`${stdout}${stderr}`.includes("ek_live_0123456789"));
     assert.match(stderr, /logging in to Encore with ENCORE_AUTH_KEY/);
+    for (const call of runnerCalls(f.world)) assert.equal(call.env.ENCORE_AUTH_KEY, undefined, "the app encore run starts must not inherit the CI key");
   });
 
   test("accepts the official image's ENCORE_AUTHKEY", async () => {
