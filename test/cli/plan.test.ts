@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
+import { deferred } from "../support/cleanup.ts";
 import { runCli, RunningCli } from "../support/cli.ts";
 import { doubleWorld, runnerCalls, type DoubleWorld } from "../support/double.ts";
 import { encoreProject, type TempProject } from "../support/project.ts";
 import { freePort } from "../support/ports.ts";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
+const defer = deferred();
 
 async function fixture(): Promise<{ project: TempProject; world: DoubleWorld; env: Record<string, string | undefined> }> {
   const port = await freePort();
@@ -26,7 +24,7 @@ async function fixture(): Promise<{ project: TempProject; world: DoubleWorld; en
     { ".env.local": "STRIPE_KEY=sk_live_plan_value\nWEBHOOK_SECRET=whsec_plan_value\nPLAIN=1\n" },
   );
   const world = await doubleWorld();
-  cleanups.push(() => project.remove(), () => world.remove());
+  defer(() => project.remove(), () => world.remove());
   return { project, world, env: world.env({ ENCORE_AUTH_KEY: "ek_plan_auth_key" }) };
 }
 
@@ -61,7 +59,7 @@ describe("plan", () => {
     const { project, world, env } = await fixture();
     const plan = JSON.parse((await runCli(["plan", "dev", "--json"], { cwd: project.dir, env })).stdout);
     const dev = new RunningCli(["dev"], { cwd: project.dir, env });
-    cleanups.push(() => dev.kill("SIGKILL"));
+    defer(() => dev.kill("SIGKILL"));
     await dev.waitForLine(/dev server ready/);
     dev.kill("SIGTERM");
     assert.equal((await dev.finished()).code, 0);

@@ -6,30 +6,25 @@
 // by test/stand-ins/build.sh) in that engine, as the real CLI does when offline.
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { commandOf } from "../support/double.ts";
-import { dockerOk, imageExists, loadImageInto, removeImages, requireDocker, uniqueName } from "../support/docker.ts";
-import { testImage } from "../support/image.ts";
-import { IMAGE_REPOSITORY, helloCompose, helloProject, runToolbox, type HelloCopy } from "./toolbox.ts";
+import { dockerOk, imageExists, loadImageInto, removeImages, uniqueName } from "../support/docker.ts";
+import { deferred } from "../support/cleanup.ts";
+import { IMAGE_REPOSITORY, helloCompose, helloProject, runToolbox, toolboxImage, type HelloCopy } from "./toolbox.ts";
 
 const BASE_IMAGE = "node:24-bookworm-slim"; // STAND-IN under the real name
 const BUILD_ARGV = ["build", "docker", `--base=${BASE_IMAGE}`, "--arch=amd64", "--skip-config", "--services=hello"];
 
 let image: string;
-const cleanups: (() => Promise<void> | void)[] = [];
+const defer = deferred("file");
 
 before(async () => {
-  await requireDocker();
-  image = (await testImage()).tag;
-});
-
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
+  image = await toolboxImage();
 });
 
 function project(): HelloCopy {
   const copy = helloProject();
-  cleanups.push(() => copy.remove());
+  defer(() => copy.remove());
   return copy;
 }
 
@@ -45,7 +40,7 @@ describe("build", () => {
     const copy = project();
     const tag = uniqueName("socket");
     const ref = `${IMAGE_REPOSITORY}:${tag}`;
-    cleanups.push(() => removeImages(ref));
+    defer(() => removeImages(ref));
 
     const result = await runToolbox({ image, command: ["build", "--tag", tag], project: copy, socket: "host" });
     assert.equal(result.exitCode, 0, result.stderr);
@@ -72,14 +67,14 @@ describe("build", () => {
     // docker:dind is a STAND-IN; docker/compose.unprivileged.yml stands for `privileged: true`,
     // which this machine refuses (see docker-here.md).
     const { compose } = await helloCompose({ image, project: copy, dind: true });
-    cleanups.push(() => compose.down());
+    defer(() => compose.down());
     await compose.up(["docker"]);
     const dind = await compose.containerId("docker");
     await loadImageInto(dind, BASE_IMAGE);
 
     const tag = uniqueName("dind");
     const ref = `${IMAGE_REPOSITORY}:${tag}`;
-    cleanups.push(() => removeImages(ref));
+    defer(() => removeImages(ref));
     // stagecraft-dev-dind shares the engine's network namespace and mounts its client
     // certificates at /certs/client; the entrypoint turns that into tcp://docker:2376 with TLS.
     const result = await compose.run(["run", "--rm", "-T", "stagecraft-dev-dind", "build", "--tag", tag], { timeoutMs: 120_000 });

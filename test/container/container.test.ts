@@ -6,34 +6,30 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { commandOf } from "../support/double.ts";
-import { docker, dockerOk, engineSocketProxy, imageExists, removeImages, requireDocker, uniqueName } from "../support/docker.ts";
-import { buildToolboxImage, testImage } from "../support/image.ts";
+import { docker, dockerOk, engineSocketProxy, imageExists, removeImages, uniqueName } from "../support/docker.ts";
+import { buildToolboxImage } from "../support/image.ts";
+import { deferred } from "../support/cleanup.ts";
 import { LeakScanner } from "./leaks.ts";
-import { IMAGE_REPOSITORY, helloProject, runToolbox, type HelloCopy } from "./toolbox.ts";
+import { IMAGE_REPOSITORY, helloProject, runToolbox, toolboxImage, type HelloCopy } from "./toolbox.ts";
 
 let image: string;
-const cleanups: (() => Promise<void> | void)[] = [];
+const defer = deferred("file");
 
 before(async () => {
-  await requireDocker();
-  image = (await testImage()).tag;
-});
-
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
+  image = await toolboxImage();
 });
 
 function project(options?: Parameters<typeof helloProject>[0]): HelloCopy {
   const copy = helloProject(options);
-  cleanups.push(() => copy.remove());
+  defer(() => copy.remove());
   return copy;
 }
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "stagecraft-encore-container-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -76,7 +72,7 @@ describe("the toolbox container", () => {
       const dir = tempDir();
       const proxy = await engineSocketProxy(join(dir, "docker.sock"), { gid: 4242, mode: 0o660 });
       socketPath = proxy.path;
-      cleanups.push(() => proxy.close());
+      defer(() => proxy.close());
     });
 
     test("the entrypoint adds node to that group, so docker works", async () => {
@@ -89,7 +85,7 @@ describe("the toolbox container", () => {
       const copy = project();
       const tag = uniqueName("gid");
       const ref = `${IMAGE_REPOSITORY}:${tag}`;
-      cleanups.push(() => removeImages(ref));
+      defer(() => removeImages(ref));
       const result = await runToolbox({ image, command: ["build", "--tag", tag], project: copy, socket: socketPath });
       assert.deepEqual([result.exitCode, result.stdout], [0, `${ref}\n`], result.stderr);
       assert.equal(await imageExists(ref), true);
@@ -112,14 +108,14 @@ describe("the toolbox container", () => {
     // Control: the scan finds the certificate when an image does hold it.
     writeFileSync(join(dir, "Dockerfile"), "FROM scratch\nCOPY extra-ca.pem /\n");
     const control = `stagecraft-encore-ca-control:${uniqueName("t")}`;
-    cleanups.push(() => removeImages(control));
+    defer(() => removeImages(control));
     await dockerOk(["buildx", "build", "--load", "--tag", control, dir]);
     const controlScan = new LeakScanner(needles);
     await controlScan.scanImage(control);
     assert.deepEqual(controlScan.findings.map((finding) => finding.needle).sort(), ["certificate", "subject"]);
 
     const tag = `stagecraft-encore:test-extra-ca-${uniqueName("t")}`;
-    cleanups.push(() => removeImages(tag));
+    defer(() => removeImages(tag));
     // The stages that mount the secret run again, so the secret was really there.
     const stages = ["encore", "deps", "build"];
     const built = await buildToolboxImage({ tag, extraCa: join(dir, "extra-ca.pem"), noCacheFilter: stages });

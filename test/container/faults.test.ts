@@ -4,27 +4,22 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { isAlive } from "../support/cli.ts";
-import { containerProcesses, docker, dockerOk, engineSocketProxy, removeContainers, requireDocker, uniqueName, waitForLogLine } from "../support/docker.ts";
-import { testImage } from "../support/image.ts";
-import { RUNNER_DEV, errorHeadline, helloProject, runToolbox, toolboxOptions, type HelloCopy } from "./toolbox.ts";
+import { containerProcesses, docker, dockerOk, engineSocketProxy, removeContainers, uniqueName, waitForLogLine } from "../support/docker.ts";
+import { deferred } from "../support/cleanup.ts";
+import { RUNNER_DEV, errorHeadline, helloProject, runToolbox, toolboxImage, toolboxOptions, type HelloCopy } from "./toolbox.ts";
 
 let image: string;
-const cleanups: (() => Promise<void> | void)[] = [];
+const defer = deferred("file");
 
 before(async () => {
-  await requireDocker();
-  image = (await testImage()).tag;
-});
-
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
+  image = await toolboxImage();
 });
 
 function project(): HelloCopy {
   const copy = helloProject();
-  cleanups.push(() => copy.remove());
+  defer(() => copy.remove());
   return copy;
 }
 
@@ -34,7 +29,7 @@ describe("faults with a container", () => {
   test("the runner SIGKILLed inside the container: the container stops and none of its processes survives", async () => {
     const copy = project();
     const name = uniqueName("stagecraft-kill");
-    cleanups.push(() => removeContainers(name));
+    defer(() => removeContainers(name));
     await dockerOk(["run", "--detach", ...toolboxOptions({ project: copy, name }), image, "dev"]);
     await waitForLogLine(name, /dev server ready at /);
 
@@ -80,7 +75,7 @@ describe("faults with a container", () => {
       const dir = mkdtempSync(join(tmpdir(), "stagecraft-encore-socket-"));
       const proxy = await engineSocketProxy(join(dir, "docker.sock"), { gid: 0, mode: 0o600 });
       socketPath = proxy.path;
-      cleanups.push(async () => {
+      defer(async () => {
         await proxy.close();
         rmSync(dir, { recursive: true, force: true });
       });

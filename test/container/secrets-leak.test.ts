@@ -12,12 +12,12 @@
 // runner reads but does not write. Encore's local store (.secrets.local.cue) is not used:
 // these projects are in mode cloud, and the tests check that no such file appears.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { commandOf } from "../support/double.ts";
-import { docker, removeContainers, removeImages, requireDocker, uniqueName } from "../support/docker.ts";
-import { testImage } from "../support/image.ts";
+import { docker, removeContainers, removeImages, uniqueName } from "../support/docker.ts";
+import { deferred } from "../support/cleanup.ts";
 import { LeakScanner } from "./leaks.ts";
-import { FAKE_NPM, IMAGE_REPOSITORY, errorHeadline, helloCompose, helloProject, runToolbox, type HelloCopy } from "./toolbox.ts";
+import { FAKE_NPM, IMAGE_REPOSITORY, errorHeadline, helloCompose, helloProject, runToolbox, toolboxImage, type HelloCopy } from "./toolbox.ts";
 
 const suffix = Math.random().toString(36).slice(2, 10);
 const SECRETS = { HELLO_API_TOKEN: `hello-token-${suffix}`, PAYMENT_API_KEY: `payment-key-${suffix}` };
@@ -26,15 +26,10 @@ const NEEDLES = { ...SECRETS, ENCORE_AUTH_KEY: AUTH_KEY };
 const ECHO = { ...FAKE_NPM, echoEnv: true };
 
 let image: string;
-const cleanups: (() => Promise<void> | void)[] = [];
+const defer = deferred("file");
 
 before(async () => {
-  await requireDocker();
-  image = (await testImage()).tag;
-});
-
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
+  image = await toolboxImage();
 });
 
 /** examples/hello linked to Encore Cloud, secrets in mode cloud, HELLO_API_TOKEN in .env.local. */
@@ -47,7 +42,7 @@ function linkedProject(): HelloCopy {
     ],
     envLocal: [`HELLO_API_TOKEN=${SECRETS.HELLO_API_TOKEN}`],
   });
-  cleanups.push(() => copy.remove());
+  defer(() => copy.remove());
   return copy;
 }
 
@@ -73,7 +68,7 @@ describe("secrets never leak", () => {
   test("dev in compose, encore echoing its environment and stdin: no secret value or auth key in any output or written file", async () => {
     const copy = linkedProject();
     const { compose } = await helloCompose({ image, project: copy, scenario: ECHO, authKey: AUTH_KEY, paymentApiKey: SECRETS.PAYMENT_API_KEY, logLevel: "debug" });
-    cleanups.push(() => compose.down());
+    defer(() => compose.down());
     await compose.up(["stagecraft-dev"]);
     const dev = await compose.containerId("stagecraft-dev");
     await compose.runOk(["stop", "--timeout", "30", "stagecraft-dev"]);
@@ -99,7 +94,7 @@ describe("secrets never leak", () => {
     const copy = linkedProject();
     const scenario = { ...ECHO, secretSet: { fail: ["PAYMENT_API_KEY"] } };
     const { compose } = await helloCompose({ image, project: copy, scenario, authKey: AUTH_KEY, paymentApiKey: SECRETS.PAYMENT_API_KEY, logLevel: "debug" });
-    cleanups.push(() => compose.down());
+    defer(() => compose.down());
     const up = await compose.run(["up", "--no-color", "--exit-code-from", "stagecraft-dev", "stagecraft-dev"], { timeoutMs: 180_000 });
     assert.equal(up.exitCode, 5, up.stdout + up.stderr);
     const dev = await compose.containerId("stagecraft-dev");
@@ -126,7 +121,7 @@ describe("secrets never leak", () => {
       const copy = linkedProject();
       const name = uniqueName("stagecraft-leak-build");
       const tag = uniqueName("leak");
-      cleanups.push(() => removeContainers(name), () => removeImages(`${IMAGE_REPOSITORY}:${tag}`));
+      defer(() => removeContainers(name), () => removeImages(`${IMAGE_REPOSITORY}:${tag}`));
       const result = await runToolbox({ image, command: ["build", "--tag", tag], project: copy, socket: "host", scenario: ECHO, env: { STAGECRAFT_LOG_LEVEL: "debug", ...env }, name });
       assert.deepEqual([result.exitCode, result.stdout], [0, `${IMAGE_REPOSITORY}:${tag}\n`], result.stderr);
 

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseDocument } from "yaml";
 import type { DoubleCall, DoubleEvent } from "../support/double.ts";
-import { ComposeProject, docker, hostDockerSocket, uniqueName, type CommandResult } from "../support/docker.ts";
+import { ComposeProject, docker, hostDockerSocket, requireDocker, uniqueName, type CommandResult } from "../support/docker.ts";
+import { testImage } from "../support/image.ts";
 import { freePort } from "../support/ports.ts";
 import { ROOT } from "../support/project.ts";
 
@@ -200,4 +201,10 @@ export async function helloCompose(options: HelloComposeOptions): Promise<HelloC
     },
   });
   return { compose, apiPort, dashboardPort };
+}
+
+/** The toolbox image built for this run; fails loudly when there is no Docker engine. */
+export async function toolboxImage(): Promise<string> {
+  await requireDocker();
+  return (await testImage()).tag;
 }

@@ -2,23 +2,21 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { runDoctor } from "../../src/doctor/run.ts";
 import type { CheckResult } from "../../src/doctor/types.ts";
+import { deferred } from "../support/cleanup.ts";
 import { runCli } from "../support/cli.ts";
 import { doubleWorld } from "../support/double.ts";
 import { DOUBLE_BIN, TEST_CA, encoreProject, type TempProject } from "../support/project.ts";
 import { freePort } from "../support/ports.ts";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
+const defer = deferred();
 
 async function project(dev: string, extra: Record<string, string> = {}): Promise<TempProject> {
   const port = await freePort();
   const p = encoreProject(`backend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      dev: {env_file: .env.local, listen: "127.0.0.1:${port}"${dev}}\n`, extra);
-  cleanups.push(() => p.remove());
+  defer(() => p.remove());
   return p;
 }
 
@@ -107,7 +105,7 @@ describe("doctor", () => {
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(settings)![1]);
     const server = createServer().listen(port, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const { byId } = await doctor(p, {}, true);
     assert.equal(byId("listen-port").status, "warn");
     assert.match(byId("listen-port").message, new RegExp(`in use by pid ${process.pid}`));
@@ -129,7 +127,7 @@ describe("doctor", () => {
   test("the CLI prints one table, or JSON, never a secret or the auth key, and exits 1 on a failure", async () => {
     const p = await project(", encore_secrets: {from_env: [SECRET_A]}", { ".env.local": "SECRET_A=doctor-secret-value\n" });
     const world = await doubleWorld();
-    cleanups.push(() => world.remove());
+    defer(() => world.remove());
     const env = world.env({ ENCORE_AUTH_KEY: "ek_doctor_key_123" });
     const text = await runCli(["doctor"], { cwd: p.dir, env });
     assert.match(text.stdout, /^PASS {2}config /m);

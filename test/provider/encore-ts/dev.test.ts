@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import { after, afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
+import { deferred } from "../../support/cleanup.ts";
 import { isAlive, runCli, RunningCli } from "../../support/cli.ts";
 import { commandOf, doubleWorld, runnerCalls, type DoubleWorld } from "../../support/double.ts";
 import { TEST_CA, encoreProject, type TempProject } from "../../support/project.ts";
 import { freePort } from "../../support/ports.ts";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
+const defer = deferred();
 
 interface Setup {
   project: TempProject;
@@ -43,14 +41,14 @@ async function setup(options: { scenario?: unknown; yml?: (port: number) => stri
   });
   const world = await doubleWorld(options.scenario ?? {});
   if (options.loggedIn !== false) world.logIn();
-  cleanups.push(() => project.remove(), () => world.remove());
+  defer(() => project.remove(), () => world.remove());
   return {
     project,
     world,
     port,
     cli: (args = ["dev"], env = {}) => {
       const cli = new RunningCli(args, { cwd: project.dir, env: world.env(env) });
-      cleanups.push(() => cli.kill("SIGKILL"));
+      defer(() => cli.kill("SIGKILL"));
       return cli;
     },
   };
@@ -260,7 +258,7 @@ describe("dev", () => {
     const { port, cli } = await setup();
     const blocker: Server = createServer().listen(port, "127.0.0.1");
     await new Promise((resolve) => blocker.once("listening", resolve));
-    cleanups.push(() => blocker.close());
+    defer(() => blocker.close());
     const finished = await cli().finished();
     assert.equal(finished.code, 6);
     assert.match(finished.stderr, new RegExp(`could not listen on 127\\.0\\.0\\.1:${port}: the port is already in use`));
@@ -320,7 +318,7 @@ describe("dev", () => {
     const { project, world } = await setup();
     project.remove();
     const noApp = encoreProject(`backend: {provider: encore-ts, providers: {encore-ts: {dev: {env_file: .env.local, listen: "127.0.0.1:4000"}}}}\n`);
-    cleanups.push(() => noApp.remove());
+    defer(() => noApp.remove());
     const { rmSync, mkdirSync } = await import("node:fs");
     rmSync(noApp.path("encore.app"));
     let finished = await runCli(["dev"], { cwd: noApp.dir, env: world.env() });
@@ -348,8 +346,4 @@ describe("dev", () => {
     assert.match(finished.stderr, /unknown provider "encore-go" in stagecraft.yml; known providers: encore-ts/);
     assert.deepEqual(runnerCalls(world), []);
   });
-});
-
-after(() => {
-  while (cleanups.length) cleanups.pop()!();
 });

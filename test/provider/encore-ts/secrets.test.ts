@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
-import { afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
+import { deferred } from "../../support/cleanup.ts";
 import { runCli, RunningCli } from "../../support/cli.ts";
 import { commandOf, doubleWorld, runnerCalls, type DoubleWorld } from "../../support/double.ts";
 import { encoreProject, type TempProject } from "../../support/project.ts";
 import { freePort } from "../../support/ports.ts";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
+const defer = deferred();
 
 interface Fixture {
   project: TempProject;
@@ -34,14 +32,14 @@ async function fixture(secrets: string, envFile: string, scenario: unknown = {},
   );
   const world = await doubleWorld(scenario);
   if (loggedIn) world.logIn();
-  cleanups.push(() => project.remove(), () => world.remove());
+  defer(() => project.remove(), () => world.remove());
   return { project, world, env: (extra = {}) => world.env(extra) };
 }
 
 /** Starts dev, waits until ready, stops it, and returns everything it printed. */
 async function devUntilReady(f: Fixture, env = f.env()): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const run = new RunningCli(["dev"], { cwd: f.project.dir, env });
-  cleanups.push(() => run.kill("SIGKILL"));
+  defer(() => run.kill("SIGKILL"));
   await run.waitForLine(/dev server ready/);
   run.kill("SIGTERM");
   return run.finished();
