@@ -48,10 +48,10 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
 
   log.info(`starting encore run on ${listen.address}`, { cwd: options.spec.cwd });
   log.debug("command", { argv: [options.spec.file, ...options.spec.args] });
+  const redact = (text: string) => log.redactor.redact(text);
   const child = startProcess(options.spec, (stream, line) => {
-    const safe = log.redactor.redact(line);
-    tail.push(safe);
-    log.line(stream, safe, levelOfLine(line));
+    tail.push(line);
+    log.line(stream, line, levelOfLine(line));
     // Once ready, the banner and the port message no longer matter: skip the scans.
     if (serving) return;
     if (isBannerLine(line)) bannerSeen();
@@ -97,7 +97,7 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
         provider: "encore-ts",
         operation: "dev",
         message: `dev server not ready after ${options.readinessTimeoutMs} ms: ${portInUse ? `port ${listen.port} is already in use` : `no answer at ${url}`}; encore run was stopped${forced ? " (killed)" : ""}`,
-        detail: tail.text(),
+        detail: tail.text(redact),
         fix: "check the encore output above; raise dev.readiness.timeout_ms if the first build is just slow",
         facts: { readinessTimeoutMs: options.readinessTimeoutMs },
       });
@@ -110,7 +110,7 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
       message: portInUse
         ? `encore run could not listen on ${listen.address}: the port is already in use (encore run ${describeExit(exit)})`
         : `encore run ${describeExit(exit)} although no stop was requested`,
-      detail: tail.text(),
+      detail: tail.text(redact),
       fix: portInUse
         ? "stop whatever holds the port, or pass --listen with a free port"
         : "read the encore output above; fix the app and start again",

@@ -1,4 +1,7 @@
-/** The last lines of a process's output, bounded in count and bytes, for error details (spec §4.4). */
+/**
+ * The last lines of a process's output, bounded in count and bytes, for error details (spec
+ * §4.4). Lines are kept as relayed; `text` redacts them, so the relay's hot path redacts once.
+ */
 export class LineTail {
   readonly #lines: string[] = [];
   readonly maxLines: number;
@@ -15,11 +18,11 @@ export class LineTail {
   }
 
   /** Newest lines kept whole where possible; the oldest are dropped first to fit maxBytes. */
-  text(): string {
+  text(redact: (line: string) => string = (line) => line): string {
     const kept: string[] = [];
     let bytes = 0;
     for (let i = this.#lines.length - 1; i >= 0; i--) {
-      const line = this.#lines[i] ?? "";
+      const line = redact(this.#lines[i] ?? "");
       const size = Buffer.byteLength(line) + 1;
       if (bytes + size > this.maxBytes) {
         if (kept.length === 0) kept.unshift(truncateBytes(line, this.maxBytes - 1));

@@ -81,13 +81,14 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
   const failure = outcomes.find((outcome) => outcome && outcome.exit.exitCode !== 0);
   if (!failure) return;
   const notSet = calls.map((c) => c.name).filter((name) => !set.includes(name));
+  const stderr = failure.stderr.text((text) => log.redactor.redact(text));
   throw new ProviderError({
     category: "SECRET_SYNC_FAILED",
     provider: "encore-ts",
     operation: "dev",
     message: `encore secret set ${failure.call.name} (types ${failure.call.types.join(",")}) ${describeExit(failure.exit)}`,
-    detail: failure.stderr.text(),
-    fix: fixFor(failure.stderr.text()),
+    detail: stderr,
+    fix: fixFor(stderr),
     facts: {
       secret: failure.call.name,
       types: [...failure.call.types],
@@ -112,9 +113,8 @@ async function setOne(call: SecretCall, options: SyncOptions): Promise<Outcome> 
       // The value goes on stdin only: never argv, never a log line (spec §4.2, §8).
       input: value,
       onLine: (stream, line) => {
-        const safe = options.log.redactor.redact(line);
-        if (stream === "stderr") stderr.push(safe);
-        options.log.debug(safe, { stream, secret: call.name });
+        if (stream === "stderr") stderr.push(line);
+        options.log.debug(line, { stream, secret: call.name });
       },
     },
   );

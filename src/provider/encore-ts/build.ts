@@ -101,9 +101,8 @@ async function runBuild(build: CommandSpec, prepared: PreparedBuild, opts: Build
   const started = performance.now();
   const tail = new LineTail();
   const child = startProcess(build, (stream, line) => {
-    const safe = log.redactor.redact(line);
-    tail.push(safe);
-    log.line(stream, safe, levelOfLine(line));
+    tail.push(line);
+    log.line(stream, line, levelOfLine(line));
   }, log.batch);
 
   const outcome = await Promise.race([
@@ -120,13 +119,14 @@ async function runBuild(build: CommandSpec, prepared: PreparedBuild, opts: Build
   }
   const { exit } = outcome;
   if (exit.exitCode !== 0) {
+    const detail = tail.text((text) => log.redactor.redact(text));
     throw new ProviderError({
       category: "BUILD_FAILED",
       provider: "encore-ts",
       operation: "build",
       message: `encore build docker ${imageRef} ${describeExit(exit)}`,
-      detail: tail.text(),
-      fix: tail.text().includes("infra configuration is incomplete")
+      detail,
+      fix: detail.includes("infra configuration is incomplete")
         ? "the app uses infrastructure: give the build an infra config (see the README, build options)"
         : "read encore's output above",
       facts: { imageRef, ...(exit.exitCode !== undefined ? { encoreExitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },

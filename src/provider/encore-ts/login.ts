@@ -34,9 +34,8 @@ export async function logIn(key: AuthKey, spec: CommandSpec, operation: Operatio
     spec,
     {
       onLine: (stream, line) => {
-        const safe = log.redactor.redact(line);
-        tail.push(safe);
-        log.debug(safe, { stream });
+        tail.push(line);
+        log.debug(line, { stream });
       },
     },
   );
@@ -46,7 +45,7 @@ export async function logIn(key: AuthKey, spec: CommandSpec, operation: Operatio
     provider: "encore-ts",
     operation,
     message: `encore auth login with the key in ${key.variable} failed (${describeExit(exit)})`,
-    detail: tail.text(),
+    detail: tail.text((text) => log.redactor.redact(text)),
     fix: `check ${key.variable}: create an auth key in the Encore Cloud dashboard (App settings → Auth keys)`,
     facts: { variable: key.variable },
   });
