@@ -5,6 +5,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { readStagecraftDocument, selectProvider } from "../config/document.ts";
 import { PROVIDER_ID } from "../config/settings.ts";
 import { runDoctor } from "../doctor/run.ts";
+import { definedEnv } from "../env/environment.ts";
 import { ProviderError, exitCodeFor, type Operation } from "../errors/index.ts";
 import { revisionTag } from "../git/revision.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
@@ -150,16 +151,12 @@ async function buildOptions(ctx: Context, invocation: Invocation, io: Io) {
 
 /** `--tag` defaults to the project's short commit SHA (`-dirty` with uncommitted changes). */
 async function defaultTag(projectDir: string, env: Io["env"], provider: string, log: Logger): Promise<string> {
-  const revision = await revisionTag(projectDir, definedOnly(env));
+  const revision = await revisionTag(projectDir, definedEnv(env));
   if (!revision.ok) {
     throw new ProviderError({ category: "INVALID_CONFIG", provider, operation: "build", message: `--tag was not given and no default could be found: ${revision.reason}`, fix: "pass --tag, e.g. --tag 1.2.3" });
   }
   log.info(`no --tag given; using the commit: ${revision.tag}`, { tag: revision.tag });
   return revision.tag;
-}
-
-function definedOnly(env: Io["env"]): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function requireProvider(id: string, operation: Operation, source: string): BackendProvider {

@@ -50,6 +50,11 @@ export function toRecord(env: Environment, omit: readonly string[] = []): Record
   return record;
 }
 
+/** The process environment without its unset entries, as a child process takes it. */
+export function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
 export function lookup(env: Environment, key: string): string | undefined {
   return env.get(key)?.value;
 }

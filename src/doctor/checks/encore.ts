@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { versionArgs } from "../../encore/commands.ts";
-import { compareSemver, isSupported, parseEncoreVersion, parseSemver, supportedRangeText } from "../../encore/version.ts";
-import { runCommand } from "../../process/spawn.ts";
+import { compareSemver, isSupported, parseSemver, supportedRangeText } from "../../encore/version.ts";
+import { definedEnv } from "../../env/environment.ts";
+import { readEncoreVersion } from "../../provider/encore-ts/preflight.ts";
 import { fail, pass, warn, type Check, type CheckResult } from "../types.ts";
 
 /** `encore` on PATH, its version (parsed offline-safely), the supported range, and the app's SDK. */
@@ -10,14 +10,11 @@ export const checkEncore: Check = async (ctx) => {
   if (!ctx.encorePath) {
     return [fail("encore", "the encore CLI is not on PATH", "use the stagecraft-encore image, or install Encore (https://encore.dev/docs/install)")];
   }
-  let stdout = "";
-  const env = Object.fromEntries(Object.entries(ctx.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  // `encore version` checks for updates after printing and exits 1 offline; the line comes first.
-  await runCommand(
-    { file: ctx.encorePath, args: versionArgs(), cwd: ctx.appDir ?? ctx.projectDir, env: { ...env, DISABLE_ENCORE_TELEMETRY: "1" } },
-    { onLine: (stream, line) => stream === "stdout" && (stdout += `${line}\n`), signal: AbortSignal.timeout(10_000) },
-  );
-  const version = parseEncoreVersion(stdout);
+  const version = await readEncoreVersion({
+    file: ctx.encorePath,
+    cwd: ctx.appDir ?? ctx.projectDir,
+    env: { ...definedEnv(ctx.env), DISABLE_ENCORE_TELEMETRY: "1" },
+  });
   if (!version) return [fail("encore", `${ctx.encorePath} did not print a version`, "reinstall the encore CLI")];
   const results: CheckResult[] = [pass("encore", `encore ${version.text} at ${ctx.encorePath}`)];
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { definedEnv } from "../../env/environment.ts";
 import { findAuthKey } from "../../provider/encore-ts/login.ts";
 import { LOCAL_SECRETS_FILE, gitIgnores } from "../../secrets/local-store.ts";
 import { fail, pass, type Check } from "../types.ts";
@@ -11,8 +12,7 @@ export const checkSecrets: Check = async (ctx) => {
   if (!secrets || secrets.fromEnv.length === 0) return [pass("secrets", "no secrets to sync (encore_secrets.from_env is empty)")];
   if (!ctx.appDir) return [];
   if (secrets.mode === "local") {
-    const env = Object.fromEntries(Object.entries(ctx.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    const ignored = await gitIgnores(ctx.appDir, LOCAL_SECRETS_FILE, env);
+    const ignored = await gitIgnores(ctx.appDir, LOCAL_SECRETS_FILE, definedEnv(ctx.env));
     return ignored === "not-ignored"
       ? [fail("secrets", `local mode writes ${join(ctx.appDir, LOCAL_SECRETS_FILE)}, which git does not ignore`, `add this line to ${join(ctx.appDir, ".gitignore")}: ${LOCAL_SECRETS_FILE}`)]
       : [pass("secrets", `local mode: ${secrets.fromEnv.length} secret(s) go to ${LOCAL_SECRETS_FILE}${ignored === "ignored" ? ", which git ignores" : ""}`)];

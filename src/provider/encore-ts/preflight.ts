@@ -43,13 +43,13 @@ export function requireAppRoot(dir: string, operation: Operation, field: string)
 }
 
 /**
- * Runs `encore version` and warns outside the supported range. Stdout is parsed whatever the
- * exit code: the real CLI prints the version, then checks for updates over the network (and
- * exits 1 offline). Once the version line is in, the update check is not waited for.
+ * Reads the version from `encore version`. Stdout is parsed whatever the exit code: the real
+ * CLI prints the version, then checks for updates over the network (and exits 1 offline).
+ * Once the version line is in, the update check is not waited for.
  */
-export async function checkEncoreVersion(
+export async function readEncoreVersion(
   spec: { file: string; cwd: string; env: Readonly<Record<string, string>> },
-  log: Logger,
+  onLine: (stream: "stdout" | "stderr", line: string) => void = () => {},
   stop?: AbortSignal,
 ): Promise<Semver | undefined> {
   let version: Semver | undefined;
@@ -58,7 +58,7 @@ export async function checkEncoreVersion(
     { ...spec, args: versionArgs() },
     {
       onLine: (stream, line) => {
-        log.debug(log.redactor.redact(line), { stream });
+        onLine(stream, line);
         if (stream !== "stdout" || version) return;
         version = parseEncoreVersion(line);
         if (version) enough.abort();
@@ -66,6 +66,16 @@ export async function checkEncoreVersion(
       signal: AbortSignal.any([enough.signal, AbortSignal.timeout(10_000), ...(stop ? [stop] : [])]),
     },
   );
+  return version;
+}
+
+/** The preflight check (spec §10): outside the supported range is a warning, never an error. */
+export async function checkEncoreVersion(
+  spec: { file: string; cwd: string; env: Readonly<Record<string, string>> },
+  log: Logger,
+  stop?: AbortSignal,
+): Promise<Semver | undefined> {
+  const version = await readEncoreVersion(spec, (stream, line) => log.debug(line, { stream }), stop);
   if (stop?.aborted) return version;
   if (!version) {
     log.warn("could not read the encore version from `encore version`; continuing", { supported: supportedRangeText() });
