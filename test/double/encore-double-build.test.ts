@@ -5,18 +5,10 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
-import { FIXTURE, encore, type Sandbox, sandbox, start, stripAnsi } from "./harness.ts";
+import { describe, test } from "node:test";
+import { FIXTURE, encore, sandboxes, start, stripAnsi } from "./harness.ts";
 
-const boxes: Sandbox[] = [];
-async function box(files?: Record<string, string>): Promise<Sandbox> {
-  const b = await sandbox(files);
-  boxes.push(b);
-  return b;
-}
-after(() => {
-  for (const b of boxes) b.remove();
-});
+const box = sandboxes();
 
 const NO_LOAD = '{"build":{"load":false}}';
 /** The zerolog lines without colour and without the time column. */

@@ -5,18 +5,10 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
-import { ENCORE, encore, type Sandbox, sandbox, stripAnsi } from "./harness.ts";
+import { describe, test } from "node:test";
+import { ENCORE, encore, sandboxes, stripAnsi, type Sandbox } from "./harness.ts";
 
-const boxes: Sandbox[] = [];
-async function box(files?: Record<string, string>): Promise<Sandbox> {
-  const b = await sandbox(files);
-  boxes.push(b);
-  return b;
-}
-after(() => {
-  for (const b of boxes) b.remove();
-});
+const box = sandboxes();
 
 const LINKED = { "encore.app": '{"id": "hello-x7k2", "lang": "typescript"}\n' };
 async function loggedIn(files: Record<string, string> = LINKED): Promise<Sandbox> {

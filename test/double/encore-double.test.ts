@@ -5,18 +5,10 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
-import { ENCORE, encore, freePort, getJSON, type Sandbox, sandbox, start, stripAnsi } from "./harness.ts";
+import { describe, test } from "node:test";
+import { ENCORE, encore, freePort, getJSON, sandboxes, start, stripAnsi } from "./harness.ts";
 
-const boxes: Sandbox[] = [];
-async function box(files?: Record<string, string>): Promise<Sandbox> {
-  const b = await sandbox(files);
-  boxes.push(b);
-  return b;
-}
-after(() => {
-  for (const b of boxes) b.remove();
-});
+const box = sandboxes();
 
 const TS_APP = {
   "encore.app": '{\n  // comments are allowed\n  "id": "",\n  "lang": "typescript",\n}\n',

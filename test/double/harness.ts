@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { deferred } from "../support/cleanup.ts";
 
 export const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "encore");
 export const ENCORE = join(FIXTURE, "bin", "encore");
@@ -35,6 +36,16 @@ export interface Sandbox {
 }
 
 /** A fresh HOME and an app dir (`files` written into it), with dashboard/MCP on free ports. */
+/** `box()` makes a sandbox; every one is removed after the test file. */
+export function sandboxes(): (files?: Record<string, string>) => Promise<Sandbox> {
+  const defer = deferred("file");
+  return async (files) => {
+    const made = await sandbox(files);
+    defer(() => made.remove());
+    return made;
+  };
+}
+
 export async function sandbox(files: Record<string, string> = { "encore.app": '{"id": ""}\n' }): Promise<Sandbox> {
   const dir = mkdtempSync(join(tmpdir(), "encore-double-"));
   const home = join(dir, "home");
