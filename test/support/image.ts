@@ -19,7 +19,8 @@ import { promisify } from "node:util";
 import { execa } from "execa";
 import { ROOT } from "./project.ts";
 
-export const TEST_IMAGE = "stagecraft-encore:test";
+/** Overridable so that checkouts side by side on one engine do not replace each other's image. */
+export const TEST_IMAGE = process.env.STAGECRAFT_TEST_IMAGE ?? "stagecraft-encore:test";
 /** The CLI version the double impersonates; the Dockerfile's default ENCORE_VERSION. */
 export const ENCORE_VERSION = "1.57.0";
 /** The proxy CA the downloading build steps need on these machines (docker-here.md). */
