@@ -20,7 +20,10 @@
 # air-gapped builder cannot.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
-ARG ENCORE_VERSION=1.57.0
+# The Encore CLI release; examples/hello pins encore.dev to the same version. Moving it needs
+# its checksums in data/encore-release-sha256.tsv (see README, "Encore versions").
+# renovate: datasource=github-releases depName=encoredev/encore extractVersion=^v(?<version>.+)$
+ARG ENCORE_VERSION=1.56.4
 
 # --- The Encore CLI, verified against data/encore-release-sha256.tsv (or ENCORE_SHA256).
 FROM ${NODE_IMAGE} AS encore

@@ -13,7 +13,7 @@
 # PEM file trusted in addition to the system bundle, for a TLS-intercepting proxy).
 set -eu
 
-: "${ENCORE_VERSION:?set ENCORE_VERSION, e.g. 1.57.0}"
+: "${ENCORE_VERSION:?set ENCORE_VERSION, e.g. 1.56.4}"
 : "${TARGETARCH:?set TARGETARCH (amd64 or arm64); BuildKit sets it}"
 : "${CHECKSUMS:=/tmp/encore-release-sha256.tsv}"
 : "${VENDOR_DIR:=/vendor}"

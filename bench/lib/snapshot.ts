@@ -60,7 +60,7 @@ export function takeSnapshot(root: string, workDir: string, rev: string | undefi
   symlinkSync(join(root, "node_modules"), join(distDir, "node_modules"));
 
   // The image installs Encore from vendor/encore (offline); pack.sh builds that tarball from the double.
-  const version = "1.57.0";
+  const version = "1.56.4";
   const arch = process.arch === "arm64" ? "arm64" : "amd64";
   mkdirSync(join(dir, "vendor", "encore"), { recursive: true });
   const sha256 = execFileSync("sh", [join(dir, "test", "fixtures", "encore", "pack.sh"), version, arch, join(dir, "vendor", "encore")], { encoding: "utf8" }).trim();

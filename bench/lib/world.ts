@@ -52,7 +52,7 @@ export async function createWorld(options: WorldOptions): Promise<WorldDescripti
   const encoreApp = options.linked ? '{\n  "id": "bench-app-x7k2",\n  "lang": "typescript"\n}\n' : '{\n  "lang": "typescript"\n}\n';
   writeFileSync(join(app, "encore.app"), encoreApp);
   // encore.dev matches the CLI and node_modules exists, so the double runs no `npm install`.
-  writeFileSync(join(app, "package.json"), '{\n  "name": "bench-app",\n  "type": "module",\n  "dependencies": { "encore.dev": "1.57.0" }\n}\n');
+  writeFileSync(join(app, "package.json"), '{\n  "name": "bench-app",\n  "type": "module",\n  "dependencies": { "encore.dev": "1.56.4" }\n}\n');
   writeFileSync(join(app, ".env.local"), Object.entries(options.envFile ?? {}).map(([k, v]) => `${k}=${v}\n`).join(""));
   writeFileSync(
     join(app, "stagecraft.yml"),

@@ -45,7 +45,7 @@ export function caseWorld(config: string | Buffer): CaseWorld {
   mkdirSync(join(root, "home"));
   write("project/stagecraft.yml", config);
   write("project/encore.app", '{"id": "corpus-x7k2", "lang": "typescript"}\n');
-  write("project/package.json", '{"name": "corpus", "type": "module", "dependencies": {"encore.dev": "1.57.0"}}\n');
+  write("project/package.json", '{"name": "corpus", "type": "module", "dependencies": {"encore.dev": "1.56.4"}}\n');
   write("project/node_modules/.keep", "");
   write("project/.env.local", "PLAIN=1\n");
   write("project/certs/ca.pem", ca);

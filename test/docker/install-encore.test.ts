@@ -16,7 +16,7 @@ let packedSha: string;
 before(() => {
   work = mkdtempSync(join(tmpdir(), "install-encore-"));
   vendor = join(work, "vendor");
-  packedSha = execFileSync("sh", [join(ROOT, "test", "fixtures", "encore", "pack.sh"), "1.57.0", "amd64", vendor], { encoding: "utf8" }).trim();
+  packedSha = execFileSync("sh", [join(ROOT, "test", "fixtures", "encore", "pack.sh"), "1.56.4", "amd64", vendor], { encoding: "utf8" }).trim();
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -24,7 +24,7 @@ function install(env: Record<string, string>) {
   const prefix = join(work, `prefix-${Math.random().toString(36).slice(2)}`);
   const result = spawnSync("sh", [join(ROOT, "docker", "install-encore.sh")], {
     encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", CHECKSUMS: TABLE, VENDOR_DIR: vendor, ENCORE_PREFIX: prefix, TARGETARCH: "amd64", ENCORE_VERSION: "1.57.0", ...env },
+    env: { PATH: process.env.PATH ?? "", CHECKSUMS: TABLE, VENDOR_DIR: vendor, ENCORE_PREFIX: prefix, TARGETARCH: "amd64", ENCORE_VERSION: "1.56.4", ...env },
   });
   return { ...result, prefix };
 }
@@ -39,10 +39,10 @@ describe("docker/install-encore.sh", () => {
   });
 
   test("fails when the tarball does not match the table's checksum (no silent skip)", () => {
-    // Without an override the table's sha256 of the real 1.57.0 release applies; the double differs.
+    // Without an override the table's sha256 of the real 1.56.4 release applies; the double differs.
     const result = install({});
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /checksum mismatch for encore-1\.57\.0-linux_amd64\.tar\.gz: expected 07af76731c3c/);
+    assert.match(result.stderr, /checksum mismatch for encore-1\.56\.4-linux_amd64\.tar\.gz: expected f0f485e5c633/);
     assert.ok(!existsSync(join(result.prefix, "bin", "encore")), "nothing was installed");
   });
 

@@ -43,7 +43,7 @@ describe("doctor", () => {
     for (const id of ["config", "encore", "encore-version", "encore-app", "env-file", "tls", "databases", "listen-port", "secrets"]) {
       assert.equal(byId(id).status, "pass", `${id}: ${byId(id).message}`);
     }
-    assert.equal(byId("encore").message.startsWith("encore 1.57.0 at "), true);
+    assert.equal(byId("encore").message.startsWith("encore 1.56.4 at "), true);
     assert.equal(byId("docker").status, "warn", "no engine at the fake DOCKER_HOST");
     assert.equal(report.exitCode, 0);
   });
@@ -63,7 +63,7 @@ describe("doctor", () => {
     p.write("package.json", '{"dependencies": {"encore.dev": "^1.58.6"}}');
     const check = (await doctor(p)).byId("encore-version");
     assert.equal(check.status, "fail");
-    assert.match(check.message, /encore 1\.57\.0 is older than encore\.dev \^1\.58\.6/);
+    assert.match(check.message, /encore 1\.56\.4 is older than encore\.dev \^1\.58\.6/);
     assert.match(check.fix!, /--build-arg ENCORE_VERSION=1\.58\.6/);
   });
 

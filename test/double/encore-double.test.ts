@@ -12,7 +12,7 @@ const box = sandboxes();
 
 const TS_APP = {
   "encore.app": '{\n  // comments are allowed\n  "id": "",\n  "lang": "typescript",\n}\n',
-  "package.json": '{"name": "app", "dependencies": {"encore.dev": "1.57.0"}}\n',
+  "package.json": '{"name": "app", "dependencies": {"encore.dev": "1.56.4"}}\n',
   "node_modules/.keep": "",
 };
 const lastLine = (s: string) => s.trimEnd().split("\n").at(-1);
@@ -62,7 +62,7 @@ describe("command line (cobra/pflag rules)", { concurrency: true }, () => {
   test("finds the subcommand past global flags and their values (-v, --trace FILE)", async () => {
     const b = await box();
     const r = await encore(["-vv", "--trace", "t.out", "version"], { cwd: b.app, env: b.env() });
-    assert.equal(r.stdout, "encore version v1.57.0\n");
+    assert.equal(r.stdout, "encore version v1.56.4\n");
   });
 
   test("prints help on stdout and exits 0 for --help and for a group without a subcommand", async () => {
@@ -88,7 +88,7 @@ describe("command line (cobra/pflag rules)", { concurrency: true }, () => {
       const env = b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start","listenDelayMs":1}}' });
       const r = await encore(["run", ...args], { cwd: b.app, env });
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, /^encore: Building Encore application graph\.\.\.$/m);
+      assert.match(stripAnsi(r.stderr), / {2}\u274c Building Encore application graph\.\.\. Failed: parse error\n/);
       assert.equal(lastLine(r.stderr), "error: could not parse app: simulated by ENCORE_DOUBLE_SCENARIO run.mode=crash-at-start");
     }
   });
@@ -129,8 +129,9 @@ describe("encore run", () => {
     const args = ["run", "--debug", "--verbose", "--watch", "--listen", `127.0.0.1:${port}`, "--browser=never"];
     const p = start(args, { cwd: b.app, env: b.env() });
     const stderr = await p.waitFor("stderr", /MCP SSE URL: .*\n/);
-    assert.match(stderr, /encore: Building Encore application graph\.\.\.\n/);
-    assert.match(stderr, /encore: Building Encore application graph done \(\d+ms\)\n/);
+    // v1.56.4 redraws the spinner block with cursor codes even when stderr is not a terminal.
+    assert.match(stderr, /^\x1b7\x1b8\x1b\[0J\x1b\[1000D\x1b\[2K\x1b\[36m {2}\u280b Building Encore application graph\.\.\. \x1b\[0m\n/);
+    assert.match(stderr, /\x1b\[32m {2}\u2714 Building Encore application graph\.\.\. Done!\x1b\[0m\n/);
     assert.match(stderr, new RegExp(`Your API is running at: {5}\\x1b\\[36mhttp://127\\.0\\.0\\.1:${port}\\x1b\\[0m`));
     const plain = stripAnsi(stderr);
     assert.match(plain, /\n {2}Encore development server running!\n\n {2}Your API is running at: {5}http:\/\/127\.0\.0\.1:\d+\n {2}Development Dashboard URL: {2}http:\/\/127\.0\.0\.1:\d+\/[a-z0-9]+\n {2}MCP SSE URL: {16}http:\/\/127\.0\.0\.1:\d+\/sse\?appID=[a-z0-9]+\n/);
@@ -201,11 +202,21 @@ describe("encore run", () => {
     assert.equal(second.stdout, "");
   });
 
+  test("v1.57.0 reports progress in line mode when stderr is not a terminal (NonInteractive)", async () => {
+    const b = await box();
+    const env = b.env({ ENCORE_DOUBLE_VERSION: "1.57.0", ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}' });
+    const r = await encore(["run", "--port", String(await freePort())], { cwd: b.app, env });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^encore: Building Encore application graph\.\.\.\nencore: Analyzing service topology\.\.\.\n/m);
+    assert.match(r.stderr, /^encore: Building Encore application graph failed: parse error$/m);
+    assert.doesNotMatch(r.stderr, /\x1b7/);
+  });
+
   test("fails at 'Fetching application secrets' for a linked app without a login", async () => {
     const b = await box({ "encore.app": '{"id": "hello-x7k2"}' });
     const r = await encore(["run", "--port", String(await freePort())], { cwd: b.app, env: b.env() });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /encore: Fetching application secrets failed: fetch secrets for hello-x7k2: Get "https:\/\/api\.encore\.cloud\/apps\/hello-x7k2\/secrets:values\?kind=development": not logged in: run 'encore auth login' first\n/);
+    assert.match(stripAnsi(r.stderr), /\u274c Fetching application secrets\.\.\. Failed: fetch secrets for hello-x7k2: Get "https:\/\/api\.encore\.cloud\/apps\/hello-x7k2\/secrets:values\?kind=development": not logged in: run 'encore auth login' first\n/);
   });
 
   test("refuses an encore.dev newer than the CLI, and rewrites an older one to ^<cli version> then installs", async () => {
@@ -214,10 +225,10 @@ describe("encore run", () => {
     assert.equal(r.code, 1);
     assert.equal(lastLine(r.stderr), "installed 'encore.dev' package version (1.58.6) newer than 'encore' release, run 'encore version update' first");
 
-    const older = await box({ ...TS_APP, "package.json": '{"dependencies": {"encore.dev": "1.56.4"}}' });
+    const older = await box({ ...TS_APP, "package.json": '{"dependencies": {"encore.dev": "1.56.2"}}' });
     const env = older.env({ ENCORE_DOUBLE_SCENARIO: '{"npmInstall":"fake","run":{"mode":"crash-at-start"}}' });
     await encore(["run"], { cwd: older.app, env });
-    assert.deepEqual(JSON.parse(older.read("package.json")), { dependencies: { "encore.dev": "^1.57.0" } });
+    assert.deepEqual(JSON.parse(older.read("package.json")), { dependencies: { "encore.dev": "^1.56.4" } });
     const installs = older.events().filter((e) => e.event === "npm-install");
     assert.deepEqual(installs.map((e) => [e["command"], e["cwd"]]), [[["npm", "install"], older.app]]);
 
@@ -301,7 +312,7 @@ describe("encore version", () => {
     const b = await box();
     const r = await encore(["version"], { cwd: b.app, env: b.env() });
     assert.equal(r.code, 1);
-    assert.equal(r.stdout, "encore version v1.57.0\n");
+    assert.equal(r.stdout, "encore version v1.56.4\n");
     assert.match(r.stderr, /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?/);
   });
 

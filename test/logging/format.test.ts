@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Writable } from "node:stream";
+import { stripAnsi } from "../../src/logging/ansi.ts";
 import { formatJson, formatPretty } from "../../src/logging/format.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import type { LogRecord } from "../../src/logging/record.ts";
@@ -74,5 +75,13 @@ describe("createLogger", () => {
     log.child({ operation: "build" }).debug("s3cret");
     const r = JSON.parse(out.text());
     assert.deepEqual([r.operation, r.level, r.message], ["build", "debug", "[redacted]"]);
+  });
+});
+
+describe("stripAnsi", () => {
+  test("removes SGR, cursor save/restore and erase sequences (Encore's progress redraw)", () => {
+    const line = "\x1b7\x1b8\x1b[0J\x1b[1000D\x1b[2K\x1b[32m  \u2714 Building Encore application graph... Done!\x1b[0m";
+    assert.equal(stripAnsi(line), "  \u2714 Building Encore application graph... Done!");
+    assert.equal(stripAnsi("\x1b]8;;http://x\x07link\x1b]8;;\x07"), "link");
   });
 });

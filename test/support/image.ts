@@ -22,7 +22,7 @@ import { ROOT } from "./project.ts";
 /** Overridable so that checkouts side by side on one engine do not replace each other's image. */
 export const TEST_IMAGE = process.env.STAGECRAFT_TEST_IMAGE ?? "stagecraft-encore:test";
 /** The CLI version the double impersonates; the Dockerfile's default ENCORE_VERSION. */
-export const ENCORE_VERSION = "1.57.0";
+export const ENCORE_VERSION = "1.56.4";
 /** The proxy CA the downloading build steps need on these machines (docker-here.md). */
 const SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 export const BUILD_LOCK = join(tmpdir(), "stagecraft-encore-buildx.lock");

@@ -39,7 +39,7 @@ export function encoreProject(stagecraftYml: string, extra: Record<string, strin
   return tempProject({
     "encore.app": '{\n  // comments are allowed\n  "id": "hello-x7k2",\n  "lang": "typescript"\n}\n',
     // encore.dev matches the CLI and node_modules exists, so encore does not run `npm install`.
-    "package.json": '{\n  "name": "test-app",\n  "type": "module",\n  "dependencies": { "encore.dev": "1.57.0" }\n}\n',
+    "package.json": '{\n  "name": "test-app",\n  "type": "module",\n  "dependencies": { "encore.dev": "1.56.4" }\n}\n',
     "node_modules/.keep": "",
     ".env.local": "",
     "stagecraft.yml": stagecraftYml,

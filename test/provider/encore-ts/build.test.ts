@@ -35,7 +35,7 @@ backend:
 async function fixture(scenario: unknown = { build: { load: false } }): Promise<{ project: TempProject; world: DoubleWorld; env: Record<string, string | undefined> }> {
   const project = encoreProject(YML, {
     "backend/encore.app": '{"id": "x", "lang": "typescript"}',
-    "backend/package.json": '{"name": "backend", "dependencies": {"encore.dev": "1.57.0"}}',
+    "backend/package.json": '{"name": "backend", "dependencies": {"encore.dev": "1.56.4"}}',
     "backend/node_modules/.keep": "",
   });
   const world = await doubleWorld(scenario);

@@ -141,7 +141,7 @@ describe("dev", () => {
     run.kill("SIGTERM");
     const { stderr } = await run.finished();
     assert.equal(stderr.match(/dev server ready/g)?.length, 1);
-    assert.match(stderr, /encore: Building Encore application graph/);
+    assert.match(stderr, /Building Encore application graph\.\.\. Done!/);
   });
 
   test("JSON logs: every line is a record with provider, operation and feature, ANSI stripped", async () => {
