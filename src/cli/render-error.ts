@@ -5,7 +5,7 @@ import { FEATURE_ID, type LogFormat } from "../logging/record.ts";
 
 /**
  * The error block on stderr: `encore-ts <operation>: <CATEGORY>: <message>`, then issues,
- * detail and a fix (spec §6). One JSON record in JSON mode. A stack trace only for a bug.
+ * detail and a fix (docs/provider-contract.md §Errors). One JSON record in JSON mode. A stack trace only for a bug.
  */
 export function renderError(error: unknown, format: LogFormat, redact: (text: string) => string): string {
   const exitCode = exitCodeFor(error);

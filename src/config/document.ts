@@ -27,7 +27,7 @@ export interface StagecraftDocument {
 
 export interface ProviderSelection {
   providerId: string;
-  /** `backend.providers.<id>`, unvalidated: the provider parses it (spec §2.2). */
+  /** `backend.providers.<id>`, unvalidated: the provider parses it (docs/provider-contract.md §Options). */
   block: unknown;
   /** `project.registry`, unvalidated. */
   registry: unknown;

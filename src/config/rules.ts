@@ -6,7 +6,7 @@ import { MAX_CA_FILE_BYTES, inspectPem } from "../tls/certificate.ts";
 import { printable, visible } from "./printable.ts";
 import { resolveInsideProject } from "./paths.ts";
 
-// Cross-field and file-system rules (spec §3.3). They read the raw block with type
+// Cross-field and file-system rules (docs/provider-contract.md §Validation rules). They read the raw block with type
 // guards, so they still run when the schema found other problems: every problem is
 // reported at once.
 

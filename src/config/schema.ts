@@ -5,7 +5,7 @@ import { describeValue } from "./issues.ts";
 import { parseListen } from "./listen.ts";
 import { printable } from "./printable.ts";
 
-// The `backend.providers.encore-ts` block (spec §3.1), strict: an unknown key is an error, so
+// The `backend.providers.encore-ts` block (docs/provider-contract.md §Configuration), strict: an unknown key is an error, so
 // a typo never silently falls back to a default. Checks that need the file system
 // (existence, containment, PEM) live in rules.ts. The JSON Schema in schema/ is generated
 // from this file (scripts/generate-schema.ts), so descriptions here are what editors show.

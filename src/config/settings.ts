@@ -84,7 +84,7 @@ function validated(raw: unknown, ctx: RuleContext, source?: string): EncoreTsCon
 
 export interface DevContext {
   projectDir: string;
-  /** `--listen`, which overrides `dev.listen` (spec §4.4). */
+  /** `--listen`, which overrides `dev.listen` (docs/provider-contract.md §Dev command). */
   listenOverride?: string | undefined;
   source?: string | undefined;
 }

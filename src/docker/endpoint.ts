@@ -1,7 +1,7 @@
 import { join } from "node:path";
 
 // Which Docker engine `encore build docker` will load into: the daemon's DOCKER_HOST,
-// else the default socket (encore-cli.md). Pure.
+// else the default socket (docs/encore-cli.md §Image loading). Pure.
 
 export const DEFAULT_SOCKET = "/var/run/docker.sock";
 

@@ -1,6 +1,6 @@
 import { stripAnsi } from "../logging/ansi.ts";
 
-/** Encore prints this on stderr once the dev server runs (encore-cli.md), URLs ANSI-wrapped. */
+/** Encore prints this on stderr once the dev server runs (docs/encore-cli.md §Dev server banner), URLs ANSI-wrapped. */
 export const BANNER = "Encore development server running!";
 
 export function isBannerLine(line: string): boolean {

@@ -1,7 +1,7 @@
 // Pure argv builders for every encore call, checked against the real CLI's flags
-// (encore-cli.md). Each is asserted verbatim in the tests.
+// (docs/encore-cli.md §Run flags, §Build flags). Each is asserted verbatim in the tests.
 
-/** spec §4.4; `--browser=never` because a container has no browser to open. */
+/** docs/provider-contract.md §Dev command; `--browser=never` because a container has no browser to open. */
 export function runArgs(listenAddress: string): string[] {
   return ["run", "--debug", "--verbose", "--watch", "--listen", listenAddress, "--browser=never"];
 }
@@ -17,7 +17,7 @@ export interface BuildFlags {
   gateways?: readonly string[] | undefined;
 }
 
-/** spec §5.3: `encore build docker [flags] <IMAGE_REF>`; values in `--flag=value` form. */
+/** docs/provider-contract.md §Build command: `encore build docker [flags] <IMAGE_REF>`; values in `--flag=value` form. */
 export function buildDockerArgs(imageRef: string, flags: BuildFlags = {}): string[] {
   const args = ["build", "docker"];
   if (flags.push) args.push("--push");

@@ -18,7 +18,7 @@ export interface DevServerOptions {
   signal: AbortSignal;
   /** Aborted on a second signal: kill now. */
   force?: AbortSignal | undefined;
-  /** spec §7: a cheap "still running" line at DEBUG. */
+  /** docs/provider-contract.md §Logging: a cheap "still running" line at DEBUG. */
   heartbeatMs?: number;
   probeIntervalMs?: number;
   now?: () => number;
@@ -31,7 +31,7 @@ type Outcome =
 
 /**
  * Runs `encore run` until a stop is requested (resolves) or it fails (throws DEV_SERVER_FAILED).
- * Ready means the banner appeared AND the listen address answers HTTP (spec §4.5).
+ * Ready means the banner appeared AND the listen address answers HTTP (docs/provider-contract.md §Readiness).
  */
 export async function runDevServer(options: DevServerOptions): Promise<void> {
   const { log, listen, signal } = options;

@@ -8,7 +8,7 @@ export interface StopResult {
 }
 
 /**
- * SIGINT is the only signal `encore run` handles gracefully (encore-cli.md); SIGTERM would
+ * SIGINT is the only signal `encore run` handles gracefully (docs/encore-cli.md §Signals); SIGTERM would
  * kill the CLI outright. So: SIGINT, wait up to `graceMs`, then SIGKILL. A `force` abort
  * (the user's second Ctrl-C) skips the wait.
  */

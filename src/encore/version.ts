@@ -1,4 +1,4 @@
-/** Versions this runner is known to drive; outside the range it warns (spec §10). */
+/** Versions this runner is known to drive; outside the range it warns (docs/provider-contract.md §Supported versions). */
 export const SUPPORTED_ENCORE = { min: "1.50.0", belowMajor: 2 } as const;
 
 export interface Semver {

@@ -1,4 +1,4 @@
-// Composes the environment every `encore` call gets (spec §4.3). Pure: the caller
+// Composes the environment every `encore` call gets (docs/provider-contract.md §Environment). Pure: the caller
 // reads files and writes the CA bundle; this only decides keys, values and sources.
 
 export type EnvSource = "process" | "env_file" | "config";
@@ -31,7 +31,7 @@ export function composeEnvironment(input: EnvironmentInput): Environment {
   for (const [key, value] of Object.entries(input.fileEnv ?? {})) {
     if (!env.has(key)) env.set(key, { value, source: "env_file" });
   }
-  // Encore accepts exactly "1" (encore-cli.md).
+  // Encore accepts exactly "1" (docs/encore-cli.md §Telemetry).
   if (input.disableTelemetry) env.set("DISABLE_ENCORE_TELEMETRY", { value: "1", source: "config" });
   if (input.caFile) env.set("NODE_EXTRA_CA_CERTS", { value: input.caFile, source: "config" });
   if (input.caBundle) {

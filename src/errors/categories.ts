@@ -1,4 +1,4 @@
-/** The spec's six error categories (spec §6) and the exit code each maps to. */
+/** The six error categories (docs/provider-contract.md §Errors) and the exit code each maps to. */
 export const CATEGORY_EXIT_CODES = {
   INVALID_CONFIG: 2,
   INVALID_PROJECT: 3,

@@ -1,5 +1,5 @@
 // The Docker image reference grammar (distribution/reference): the parts the
-// provider assembles into `<registry>/<image_name>:<tag><suffix>` (spec §5.2).
+// provider assembles into `<registry>/<image_name>:<tag><suffix>` (docs/provider-contract.md §Image reference).
 
 const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*";
 const DOMAIN_LABEL = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";

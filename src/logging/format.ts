@@ -9,7 +9,7 @@ export interface PrettyOptions {
   color: boolean;
 }
 
-/** One JSON object per line; ANSI stripped; the spec's fields first. */
+/** One JSON object per line; ANSI stripped; the contract's fields first (docs/provider-contract.md §Logging). */
 export function formatJson(record: LogRecord): string {
   const { time, level, message, provider, operation, feature, stream, fields } = record;
   const out: Record<string, unknown> = { time: time.toISOString(), level, message: stripAnsi(message), provider, operation, feature };

@@ -9,7 +9,7 @@ export const LOG_FORMATS: readonly LogFormat[] = ["pretty", "json"];
 
 export type Stream = "stdout" | "stderr";
 
-/** Fields on every record (spec §7). */
+/** Fields on every record (docs/provider-contract.md §Logging). */
 export interface RecordContext {
   provider: string;
   operation: Operation | "cli";

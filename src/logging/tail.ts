@@ -1,6 +1,6 @@
 /**
- * The last lines of a process's output, bounded in count and bytes, for error details (spec
- * §4.4). Lines are kept as relayed; `text` redacts them, so the relay's hot path redacts once.
+ * The last lines of a process's output, bounded in count and bytes, for error details
+ * (docs/provider-contract.md §Dev command). Lines are kept as relayed; `text` redacts them, so the relay's hot path redacts once.
  */
 export class LineTail {
   readonly #lines: string[] = [];

@@ -3,7 +3,7 @@ import { execa, type ResultPromise } from "execa";
 import { LineSplitter } from "./lines.ts";
 
 // The one module that spawns processes (style principle 2). argv arrays only, never a
-// shell (spec §8); the environment is passed whole (extendEnv: false) so what the
+// shell (docs/provider-contract.md §Security); the environment is passed whole (extendEnv: false) so what the
 // caller composed is exactly what the child sees.
 
 export interface CommandSpec {

@@ -2,7 +2,7 @@ import type { EnvSource } from "../env/environment.ts";
 import type { Operation } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
 
-/** The provider-scoped config as core hands it over: unvalidated, the provider parses it (spec §2.2). */
+/** The provider-scoped config as core hands it over: unvalidated, the provider parses it (docs/provider-contract.md §Options). */
 export interface ProviderConfig {
   /** `backend.providers.<id>` */
   block: unknown;
@@ -13,9 +13,9 @@ export interface ProviderConfig {
 }
 
 export interface DevOptions {
-  /** Base environment from core: the process environment (spec §2.2, opts.Env). */
+  /** Base environment from core: the process environment (docs/provider-contract.md §Options). */
   env: Readonly<Record<string, string | undefined>>;
-  /** Requested listen address; overrides `dev.listen` (spec §4.4). */
+  /** Requested listen address; overrides `dev.listen` (docs/provider-contract.md §Dev command). */
   listen?: string | undefined;
   /** The project root. */
   workDir: string;
@@ -67,12 +67,12 @@ export interface Plan {
   warnings: string[];
 }
 
-/** spec §2.1 */
+/** docs/provider-contract.md §Provider interface */
 export interface BackendProvider {
   readonly id: string;
   /** Resolves when the dev server was stopped on request; rejects with a ProviderError otherwise. */
   dev(opts: DevOptions, signal: AbortSignal): Promise<void>;
-  /** Resolves to the exact image reference built (spec §5.2). */
+  /** Resolves to the exact image reference built (docs/provider-contract.md §Image reference). */
   buildDocker(opts: BuildDockerOptions, signal: AbortSignal): Promise<string>;
   /** The steps `dev` would take, without running any of them. */
   planDev(opts: DevOptions): Plan;

@@ -9,7 +9,7 @@ export function cueString(value: string): string {
   return JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
-/** Encore's local secret store: `Name: "value"` lines (encore-cli.md). Pure. */
+/** Encore's local secret store: `Name: "value"` lines (docs/encore-cli.md §Local secrets). Pure. */
 export function renderLocalSecrets(secrets: readonly { name: string; value: string }[]): string {
   return `${LOCAL_SECRETS_HEADER}\n${secrets.map(({ name, value }) => `${name}: ${cueString(value)}`).join("\n")}\n`;
 }

@@ -9,7 +9,7 @@ export interface SecretCall {
 
 export interface SecretPlan {
   calls: SecretCall[];
-  /** from_env names with no value (missing or empty): warned about, not fatal (spec §4.2). */
+  /** from_env names with no value (missing or empty): warned about, not fatal (docs/provider-contract.md §Secrets sync). */
   missing: string[];
 }
 

@@ -110,7 +110,7 @@ async function setOne(call: SecretCall, options: SyncOptions): Promise<Outcome> 
   const exit = await runCommand(
     { ...options.base, args: call.args },
     {
-      // The value goes on stdin only: never argv, never a log line (spec §4.2, §8).
+      // The value goes on stdin only: never argv, never a log line (docs/provider-contract.md §Secrets sync, §Security).
       input: value,
       onLine: (stream, line) => {
         if (stream === "stderr") stderr.push(line);

@@ -1,4 +1,4 @@
-// The CI build path (issue 3 §4 and §5): `docker run … build --tag T` prints
+// The CI build path: `docker run … build --tag T` prints
 // `<registry>/<image_name>:T` alone on stdout and the image lands in the engine Encore was
 // pointed at. The encore double's `build docker` really loads a one-layer image through the
 // Engine API of its daemon's DOCKER_HOST (else the socket), so a wrong engine fails here.

@@ -1,4 +1,4 @@
-// `docker compose up stagecraft-dev` as a team runs it (issue 3 §5, Compose), with the
+// `docker compose up stagecraft-dev` as a team runs it, with the
 // image built from this repository around the encore test double. The project is a copy of
 // examples/hello owned by uid 1000, linked to Encore Cloud (an app ID) with secrets mode
 // cloud, ENCORE_AUTH_KEY and two from_env secrets: one in .env.local, one in the service's

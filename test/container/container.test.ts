@@ -1,4 +1,4 @@
-// The container itself (issue 3 §5): who runs, what passes through the entrypoint, how a
+// The container itself: who runs, what passes through the entrypoint, how a
 // Docker socket with a foreign group is handled, and that the build's extra CA stays out
 // of the image.
 import assert from "node:assert/strict";

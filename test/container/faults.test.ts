@@ -1,4 +1,4 @@
-// The fault-matrix rows that involve the container (issue 5 §2), each with its exit code,
+// The fault-matrix rows that involve the container, each with its exit code,
 // category and message, and proof that nothing is left running or was called.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Secrets never leak (issue 5 §4). The dev flow (compose) and the build flow (docker run)
+// Secrets never leak (docs/provider-contract.md §Security). The dev flow (compose) and the build flow (docker run)
 // run with the encore double echoing its whole environment and every secret it reads on
 // stdin, to stdout and stderr, so anything the runner passes on carelessly would show. Then
 // every byte printed (the runner's stdout and stderr, `docker logs`, `docker compose logs`)

@@ -9,7 +9,7 @@ import { compileCli, type CompiledCli } from "./compiled.ts";
 import { measure, requireGnuTime, type Measured } from "./measure.ts";
 import { caseWorld } from "./skeleton.ts";
 
-// Issue 5 §3: every hostile stagecraft.yml yields INVALID_CONFIG (exit 2) with a pointed
+// Every hostile stagecraft.yml yields INVALID_CONFIG (exit 2) with a pointed
 // message, no stack trace, within 1 s and 100 MiB, and nothing is executed. The runner is
 // measured compiled (as the image ships it): tsx alone costs ~0.5 s and ~20 MiB at start-up.
 

@@ -123,7 +123,7 @@ describe("app root", () => {
 });
 
 describe("encore run", () => {
-  test("serves the spec's command line: banner on stderr with ANSI URLs, HTTP answers, exit 0 on SIGINT", async () => {
+  test("serves the contract's command line: banner on stderr with ANSI URLs, HTTP answers, exit 0 on SIGINT", async () => {
     const b = await box(TS_APP);
     const port = await freePort();
     const args = ["run", "--debug", "--verbose", "--watch", "--listen", `127.0.0.1:${port}`, "--browser=never"];

@@ -5,7 +5,7 @@ import { isBannerLine, isPortInUseLine, levelOfLine } from "../../src/encore/ban
 import { isSupported, parseEncoreVersion, parseSemver } from "../../src/encore/version.ts";
 
 describe("encore argv", () => {
-  test("run is the spec's command line plus --browser=never", () => {
+  test("run is the contract's command line plus --browser=never", () => {
     assert.deepEqual(runArgs("0.0.0.0:4000"), ["run", "--debug", "--verbose", "--watch", "--listen", "0.0.0.0:4000", "--browser=never"]);
   });
   test("build docker takes the reference as its one argument", () => {

@@ -8,7 +8,7 @@ import { commandOf, runnerCalls, type DoubleCall } from "../support/double.ts";
 import { TEST_CA } from "../support/project.ts";
 import { cleanupsOf, devBlock, exitOf, listenOnSocket, noCalls, run, runRow, signalsOf, type Row } from "./run-row.ts";
 
-// Issue 5 §2, every fault that needs no container: one row each, run through the CLI as a
+// Every fault that needs no container: one row each, run through the CLI as a
 // subprocess against the strict encore double (JSON logs, so the error is one record).
 // Some rows repeat test/provider/encore-ts/*.test.ts on purpose: this table is the one
 // place that lists every fault. After every row, no encore process the runner started is
@@ -313,6 +313,6 @@ const rows: Row[] = [
   },
 ];
 
-describe("fault matrix (issue 5 §2, the rows that need no container)", { concurrency: 2 }, () => {
+describe("fault matrix (the rows that need no container)", { concurrency: 2 }, () => {
   for (const row of rows) test(row.name, () => runRow(row));
 });

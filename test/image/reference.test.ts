@@ -10,7 +10,7 @@ import {
 } from "../../src/image/reference.ts";
 
 describe("formatImageReference", () => {
-  test("joins registry, image name, tag and suffix (spec §5.2)", () => {
+  test("joins registry, image name, tag and suffix", () => {
     assert.equal(formatImageReference({ registry: "ghcr.io/your-org/platform", imageName: "api", tag: "abc1234", suffix: "" }), "ghcr.io/your-org/platform/api:abc1234");
     assert.equal(formatImageReference({ registry: "ghcr.io/your-org/platform", imageName: "api", tag: "abc1234", suffix: "-encore" }), "ghcr.io/your-org/platform/api:abc1234-encore");
   });

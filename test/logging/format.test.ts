@@ -18,7 +18,7 @@ const record: LogRecord = {
 };
 
 describe("formatJson", () => {
-  test("puts the spec's fields on the record and strips ANSI", () => {
+  test("puts the contract's fields on the record and strips ANSI", () => {
     assert.deepEqual(JSON.parse(formatJson(record)), {
       time: "2026-01-02T03:04:05.678Z",
       level: "info",

@@ -4,7 +4,7 @@ import { getProvider, providerIds, registerProvider } from "../../src/provider/r
 import { encoreTsProvider } from "../../src/provider/encore-ts/index.ts";
 
 describe("provider registry", () => {
-  test("importing the encore-ts provider registers it under its ID (spec §9.5)", () => {
+  test("importing the encore-ts provider registers it under its ID (docs/provider-contract.md §Provider registry)", () => {
     assert.equal(encoreTsProvider.id, "encore-ts");
     assert.equal(getProvider("encore-ts"), encoreTsProvider);
     assert.deepEqual(providerIds(), ["encore-ts"]);

@@ -1,7 +1,7 @@
 // The Docker engine for the container tests: a check that fails loudly (these tests never
 // skip), the docker CLI through execa, compose projects, and testcontainers loaded with
 // Ryuk off (Ryuk is an image it would pull, and no registry is reachable here; the tests
-// clean up in their `after` hooks instead). See /work/shared/docker-here.md.
+// clean up in their `after` hooks instead).
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { chmodSync, chownSync } from "node:fs";

@@ -36,7 +36,7 @@ export interface PreparedDev {
   localSecretsFile: string;
 }
 
-/** Validation, preflight and environment (spec §3.3, §4.3). Writes only the CA bundle; calls no encore. */
+/** Validation, preflight and environment (docs/provider-contract.md §Validation rules, §Environment). Writes only the CA bundle; calls no encore. */
 export function prepareDev(opts: DevOptions): PreparedDev {
   const log = opts.log;
   const settings = resolveDevSettings(opts.config.block, { projectDir: opts.workDir, listenOverride: opts.listen, source: opts.config.source });

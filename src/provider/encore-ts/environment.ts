@@ -15,7 +15,7 @@ export interface EnvironmentRequest {
 
 /**
  * Everything the `encore` daemon must see before the FIRST encore call: it keeps the
- * environment it started with (encore-cli.md), so nothing may be added later.
+ * environment it started with (docs/encore-cli.md §Daemon environment), so nothing may be added later.
  */
 export function prepareEnvironment(request: EnvironmentRequest): Environment {
   const { log } = request;

@@ -6,5 +6,5 @@ import { dev, planDev } from "./dev.ts";
 
 export const encoreTsProvider: BackendProvider = { id: PROVIDER_ID, dev, buildDocker, planDev, planBuild };
 
-// spec §2.1: importing the provider registers it.
+// docs/provider-contract.md §Provider registry: importing the provider registers it.
 registerProvider(encoreTsProvider);

@@ -69,7 +69,7 @@ export async function readEncoreVersion(
   return version;
 }
 
-/** The preflight check (spec §10): outside the supported range is a warning, never an error. */
+/** The preflight check (docs/provider-contract.md §Supported versions): outside the supported range is a warning, never an error. */
 export async function checkEncoreVersion(
   spec: { file: string; cwd: string; env: Readonly<Record<string, string>> },
   log: Logger,

@@ -59,7 +59,7 @@ function assertNoLeftovers(world: DoubleWorld): void {
 }
 
 describe("dev", () => {
-  test("runs version, one secret set per secret with all types, then encore run with the spec's argv", async () => {
+  test("runs version, one secret set per secret with all types, then encore run with the contract's argv", async () => {
     const { project, world, port, cli } = await setup();
     const run = cli();
     await run.waitForLine(/dev server ready at http:\/\/127\.0\.0\.1:\d+/);
