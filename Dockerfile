@@ -69,7 +69,7 @@ RUN --mount=type=secret,id=extra_ca,required=false \
     if [ -s /run/secrets/extra_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra_ca; fi; \
     npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error
 
-# --- The runner bundled into one file, dist/main.js (esbuild): one file to load at start-up.
+# --- The runner bundled into one file, dist/main.cjs (esbuild): one file to load at start-up.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -19,7 +19,7 @@
 # (dev.node_extra_ca_certs); nothing here touches them.
 set -eu
 
-# The launcher enables V8's on-disk compile cache, then loads the bundled dist/main.js.
+# The launcher enables V8's on-disk compile cache, then loads the bundled dist/main.cjs.
 RUNNER=/opt/stagecraft-encore/bin/stagecraft-encore.js
 RUN_AS=node
 

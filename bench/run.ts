@@ -1,5 +1,6 @@
 // `npm run bench`: measures the runner against its baselines, side by side in one run, and
-// writes bench/report.md and bench/report.json; each section's method is written into the report.
+// writes the summary bench/report.md (committed) and the raw samples to bench/.work/report.json
+// (not committed); each section's method is written into the report.
 //
 //   npm run bench                       # the working tree, everything
 //   npm run bench -- --rev HEAD         # a commit instead of the working tree
@@ -82,7 +83,8 @@ const report: Report = {
   partial,
   sections: results,
 };
-const outDir = partial ? WORK : join(ROOT, "bench");
-writeFileSync(join(outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
-writeFileSync(join(outDir, "report.md"), renderReport(report));
-progress(`wrote ${join(outDir, "report.md")} and report.json`);
+// A partial run must not replace the summary of a full one; raw samples always stay in WORK.
+const summary = join(partial ? WORK : join(ROOT, "bench"), "report.md");
+writeFileSync(join(WORK, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(summary, renderReport(report));
+progress(`wrote ${summary} and ${join(WORK, "report.json")}`);

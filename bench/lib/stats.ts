@@ -1,5 +1,5 @@
 // The one statistics helper of the bench: every figure in the report is a median with its
-// min and max over the raw samples, which report.json keeps.
+// min and max over the raw samples, which bench/.work/report.json keeps.
 
 export interface Summary {
   n: number;

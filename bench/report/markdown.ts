@@ -22,7 +22,7 @@ export function renderReport(report: Report): string {
     `- **Machine:** ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM; ${machine.os}, Linux ${machine.kernel}; 1-minute load average ${machine.loadAverage.start.toFixed(1)} at the start, ${machine.loadAverage.end?.toFixed(1) ?? "?"} at the end${Math.max(machine.loadAverage.start, machine.loadAverage.end ?? 0) > machine.cores / 2 ? " (other work shared the machine: expect wide min–max)" : ""}`,
     `- **Node** ${machine.node}; **Docker Engine** ${machine.dockerEngine} (client ${machine.dockerClient}); ${machine.buildx}`,
     "- **Encore:** the strict test double of encore v1.56.4 (test/fixtures/encore), on the host and packed into the image as its vendored Encore release.",
-    "- Figures are the **median [min–max]** of the runs; candidate and baseline ran side by side in this one process, interleaved, order rotated every round. Raw samples: bench/report.json.",
+    "- Figures are the **median [min–max]** of the runs; candidate and baseline ran side by side in this one process, interleaved, order rotated every round. Raw samples: bench/.work/report.json, written by the same run and not committed.",
     "",
   );
   out.push(
