@@ -6,7 +6,8 @@ import { LineTail } from "../logging/tail.ts";
 import { startProcess, type CommandSpec, type Exit } from "../process/spawn.ts";
 import { isBannerLine, isPortInUseLine, levelOfLine } from "./banner.ts";
 import { probeHttp } from "./probe.ts";
-import { describeExit, stopGracefully } from "./stop.ts";
+import { describeExit } from "../process/exit.ts";
+import { stopGracefully } from "./stop.ts";
 
 export interface DevServerOptions {
   spec: CommandSpec;

@@ -37,8 +37,3 @@ export async function stopGracefully(child: RunningProcess, graceMs: number, for
     force?.removeEventListener("abort", onForce);
   }
 }
-
-export function describeExit(exit: Exit): string {
-  if (exit.signal) return `was killed by ${exit.signal}`;
-  return `exited with code ${exit.exitCode ?? "unknown"}`;
-}

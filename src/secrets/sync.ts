@@ -3,7 +3,7 @@ import type { Environment } from "../env/environment.ts";
 import type { Logger } from "../logging/logger.ts";
 import { LineTail } from "../logging/tail.ts";
 import { runCommand, type CommandSpec, type Exit } from "../process/spawn.ts";
-import { describeExit } from "../encore/stop.ts";
+import { describeExit } from "../process/exit.ts";
 import type { SecretCall } from "./plan.ts";
 import type { SecretSyncState } from "./sync-state.ts";
 import type { SecretType } from "./types.ts";

@@ -1,5 +1,5 @@
 import { ProviderError, type Operation } from "../../errors/index.ts";
-import { describeExit } from "../../encore/stop.ts";
+import { describeExit } from "../../process/exit.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { LineTail } from "../../logging/tail.ts";
 import { runCommand, type CommandSpec } from "../../process/spawn.ts";
