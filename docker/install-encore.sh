@@ -93,4 +93,7 @@ for path in bin/encore encore-go runtimes; do
 	[ -e "$ENCORE_PREFIX/$path" ] || die "$name has no $path: not the official release layout"
 done
 [ -x "$ENCORE_PREFIX/bin/encore" ] || die "$ENCORE_PREFIX/bin/encore is not executable"
+# The verified version, for the runner: `encore version` checks for updates over the network
+# before it prints, and may say nothing for 10 s offline.
+printf '{"version":"%s","target":"%s","sha256":"%s"}\n' "$ENCORE_VERSION" "$target" "$actual" >"$ENCORE_PREFIX/encore-release.json"
 log "Encore $ENCORE_VERSION ($target) installed in $ENCORE_PREFIX"

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { readInstalledRelease } from "../../src/encore/cli-version.ts";
 import { ROOT } from "../support/project.ts";
 
 // docker/install-encore.sh, the image's Encore install step, run on the host against the
@@ -36,6 +37,9 @@ describe("docker/install-encore.sh", () => {
     for (const path of ["bin/encore", "encore-go", "runtimes/go", "runtimes/js/encore-runtime.node"]) {
       assert.ok(existsSync(join(result.prefix, path)), `${path} is missing`);
     }
+    // The verified version, which the runner reads instead of asking `encore version`.
+    assert.deepEqual(JSON.parse(readFileSync(join(result.prefix, "encore-release.json"), "utf8")), { version: "1.56.4", target: "linux_amd64", sha256: packedSha });
+    assert.equal(readInstalledRelease(join(result.prefix, "bin", "encore")), "1.56.4");
   });
 
   test("fails when the tarball does not match the table's checksum (no silent skip)", () => {

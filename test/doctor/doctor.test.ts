@@ -63,8 +63,40 @@ describe("doctor", () => {
     p.write("package.json", '{"dependencies": {"encore.dev": "^1.58.6"}}');
     const check = (await doctor(p)).byId("encore-version");
     assert.equal(check.status, "fail");
-    assert.match(check.message, /encore 1\.56\.4 is older than encore\.dev \^1\.58\.6/);
+    assert.match(check.message, /encore 1\.56\.4 is older than encore\.dev \^1\.58\.6 declared in/);
     assert.match(check.fix!, /--build-arg ENCORE_VERSION=1\.58\.6/);
+  });
+
+  test("shows the declared, installed and CLI versions side by side; devDependencies do not count", async () => {
+    const p = await project("");
+    p.write("package.json", '{"dependencies": {"encore.dev": "1.56.4"}, "devDependencies": {"encore.dev": "1.99.0"}}');
+    p.write("node_modules/encore.dev/package.json", '{"name": "encore.dev", "version": "1.57.4"}');
+    const check = (await doctor(p)).byId("encore-version");
+    assert.equal(check.status, "fail", "installed a minor ahead of the CLI");
+    assert.equal(check.message, "the installed encore.dev 1.57.4 is newer than the encore CLI 1.56.4; dev refuses to start");
+    assert.deepEqual(check.details, [
+      "declared:  encore.dev 1.56.4 (package.json dependencies)",
+      `installed: encore.dev 1.57.4 (${p.path("node_modules/encore.dev/package.json")})`,
+      "cli:       encore 1.56.4",
+    ]);
+    assert.match(check.fix!, /pin encore\.dev to 1\.56\.4 .*ENCORE_VERSION=1\.57\.4/);
+
+    p.write("package.json", '{"devDependencies": {"encore.dev": "1.56.4"}}');
+    p.write("node_modules/encore.dev/package.json", '{"name": "encore.dev", "version": "1.56.5"}');
+    const patch = (await doctor(p)).byId("encore-version");
+    assert.equal(patch.status, "warn");
+    assert.equal(patch.details?.[0], "declared:  none in package.json dependencies");
+  });
+
+  test("offline where packets are dropped, doctor neither fails its encore checks nor waits out the update check", async () => {
+    const p = await project("");
+    const started = performance.now();
+    const { report, byId } = await doctor(p, { ENCORE_DOUBLE_SCENARIO: '{"version":{"updateCheck":"drop"}}' });
+    assert.ok(performance.now() - started < 8000, "doctor waited for encore version's 10 s update check");
+    assert.equal(byId("encore").status, "warn");
+    assert.match(byId("encore").message, /version is unknown: `encore version` printed no version within 3000 ms/);
+    assert.equal(byId("encore-version").status, "warn");
+    assert.equal(report.results.some((r) => r.id.startsWith("encore") && r.status === "fail"), false);
   });
 
   test("a missing encore is a failure with a fix", async () => {

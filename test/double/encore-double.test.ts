@@ -323,6 +323,27 @@ describe("encore version", () => {
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, "encore version v1.58.2\n", ""]);
   });
 
+  test("checks for updates before it prints: where packets are dropped, nothing comes until the check times out", async () => {
+    const b = await box();
+    const env = b.env({ ENCORE_DOUBLE_SCENARIO: '{"version":{"updateCheck":"drop","dropMs":400}}' });
+    const started = performance.now();
+    const p = start(["version"], { cwd: b.app, env });
+    await p.waitFor("stdout", /encore version/);
+    assert.ok(performance.now() - started >= 400, "the version line came before the update check ended");
+    const r = await p.exited;
+    assert.equal(r.code, 1);
+    assert.equal(p.output.stdout, "encore version v1.56.4\n");
+    assert.match(p.output.stderr, /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?arch=\w+&channel=ga&current=v1\.56\.4&os=linux": context deadline exceeded\n$/);
+  });
+
+  test("an update notice follows the version line on stdout (exit 0); an unsupported version fails (exit 1)", async () => {
+    const b = await box();
+    const newer = await encore(["version"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"version":{"updateCheck":"newer"}}' }) });
+    assert.deepEqual([newer.code, stripAnsi(newer.stdout), newer.stderr], [0, "encore version v1.56.4\nUpdate available: v1.56.4 -> v1.57.0\nUpdate with: encore version update\n", ""]);
+    const unsupported = await encore(["version"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"version":{"updateCheck":"unsupported"}}' }) });
+    assert.deepEqual([unsupported.code, unsupported.stdout, unsupported.stderr], [1, "encore version v1.56.4\n", "error: could not check for update: update.Check: unknown version\n"]);
+  });
+
   test("daemon env prints the four ENCORE_* paths of the install layout", async () => {
     const b = await box();
     const r = await encore(["daemon", "env"], { cwd: b.app, env: b.env() });

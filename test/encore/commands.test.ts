@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { buildDockerArgs, runArgs, secretSetArgs, versionArgs } from "../../src/encore/commands.ts";
 import { isBannerLine, isPortInUseLine, levelOfLine } from "../../src/encore/banner.ts";
-import { isSupported, parseEncoreVersion, parseSemver } from "../../src/encore/version.ts";
+import { isSupported, parseEncoreVersion } from "../../src/encore/version.ts";
 
 describe("encore argv", () => {
   test("run is the contract's command line plus --browser=never", () => {
@@ -34,19 +34,17 @@ describe("encore output", () => {
 });
 
 describe("encore version", () => {
-  test("parses stdout whatever follows it", () => {
-    assert.deepEqual(parseEncoreVersion("encore version v1.57.0\n"), { major: 1, minor: 57, patch: 0, text: "1.57.0" });
-    assert.equal(parseEncoreVersion("encore version v1.58.2-beta.1")?.text, "1.58.2");
+  test("parses the version line whatever follows it, keeping prereleases", () => {
+    assert.equal(parseEncoreVersion("encore version v1.56.4\n"), "1.56.4");
+    assert.equal(parseEncoreVersion("encore version v1.58.2-beta.1\nUpdate available: v1.58.2-beta.1 -> v1.58.2\n"), "1.58.2-beta.1");
+    assert.equal(parseEncoreVersion("encore version devel"), undefined);
     assert.equal(parseEncoreVersion("garbage"), undefined);
   });
-  test("strips ^, ~ and = from package versions", () => {
-    assert.equal(parseSemver("^1.56.4")?.text, "1.56.4");
-    assert.equal(parseSemver("~1.2.3")?.text, "1.2.3");
-    assert.equal(parseSemver("latest"), undefined);
-  });
-  test("declares a supported range", () => {
-    assert.equal(isSupported(parseSemver("1.57.0")!), true);
-    assert.equal(isSupported(parseSemver("1.49.9")!), false);
-    assert.equal(isSupported(parseSemver("2.0.0")!), false);
+  test("declares a supported range, prereleases of supported versions included", () => {
+    assert.equal(isSupported("1.56.4"), true);
+    assert.equal(isSupported("1.58.0-beta.1"), true);
+    assert.equal(isSupported("1.49.9"), false);
+    assert.equal(isSupported("2.0.0"), false);
+    assert.equal(isSupported("2.0.0-rc.1"), false);
   });
 });

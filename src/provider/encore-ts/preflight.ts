@@ -2,11 +2,11 @@ import { checkDockerAccess } from "../../docker/access.ts";
 import type { DockerEndpoint } from "../../docker/endpoint.ts";
 import { ProviderError, type Operation } from "../../errors/index.ts";
 import { findAppRoot } from "../../encore/app-root.ts";
-import { versionArgs } from "../../encore/commands.ts";
-import { isSupported, parseEncoreVersion, supportedRangeText, type Semver } from "../../encore/version.ts";
+import { readCliVersion } from "../../encore/cli-version.ts";
+import { isSupported, supportedRangeText } from "../../encore/version.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { locateExecutable } from "../../process/executable.ts";
-import { runCommand } from "../../process/spawn.ts";
+import type { CommandSpec } from "../../process/spawn.ts";
 
 export const ENCORE_BIN = "encore";
 
@@ -43,49 +43,35 @@ export function requireAppRoot(dir: string, operation: Operation, field: string)
 }
 
 /**
- * Reads the version from `encore version`. Stdout is parsed whatever the exit code: the real
- * CLI prints the version, then checks for updates over the network (and exits 1 offline).
- * Once the version line is in, the update check is not waited for.
+ * The preflight check (docs/provider-contract.md §Supported versions): outside the supported
+ * range is a warning, never an error. It runs in the background; `encore version` may wait out
+ * its 10 s update check before it prints, so the command gets a little longer than that, and
+ * the run's end stops it anyway.
  */
-export async function readEncoreVersion(
-  spec: { file: string; cwd: string; env: Readonly<Record<string, string>> },
-  onLine: (stream: "stdout" | "stderr", line: string) => void = () => {},
-  stop?: AbortSignal,
-): Promise<Semver | undefined> {
-  let version: Semver | undefined;
-  const enough = new AbortController();
-  await runCommand(
-    { ...spec, args: versionArgs() },
-    {
-      onLine: (stream, line) => {
-        onLine(stream, line);
-        if (stream !== "stdout" || version) return;
-        version = parseEncoreVersion(line);
-        if (version) enough.abort();
-      },
-      signal: AbortSignal.any([enough.signal, AbortSignal.timeout(10_000), ...(stop ? [stop] : [])]),
-    },
-  );
-  return version;
+export async function checkEncoreVersion(spec: CommandSpec, log: Logger, stop?: AbortSignal): Promise<string | undefined> {
+  const read = await readCliVersion({
+    encorePath: spec.file,
+    cwd: spec.cwd,
+    env: spec.env,
+    timeoutMs: BACKGROUND_VERSION_TIMEOUT_MS,
+    onLine: (stream, line) => log.debug(line, { stream }),
+    ...(stop ? { signal: stop } : {}),
+  });
+  if (stop?.aborted) return read.ok ? read.version : undefined;
+  if (!read.ok) {
+    log.warn(`could not read the encore version: ${read.message}; continuing`, { supported: supportedRangeText() });
+    return undefined;
+  }
+  if (!isSupported(read.version)) {
+    log.warn(`encore ${read.version} is outside the supported range (${supportedRangeText()}); continuing`, { encoreVersion: read.version });
+  } else {
+    log.debug(`encore ${read.version}`, { encoreVersion: read.version, source: read.source });
+  }
+  return read.version;
 }
 
-/** The preflight check (docs/provider-contract.md §Supported versions): outside the supported range is a warning, never an error. */
-export async function checkEncoreVersion(
-  spec: { file: string; cwd: string; env: Readonly<Record<string, string>> },
-  log: Logger,
-  stop?: AbortSignal,
-): Promise<Semver | undefined> {
-  const version = await readEncoreVersion(spec, (stream, line) => log.debug(line, { stream }), stop);
-  if (stop?.aborted) return version;
-  if (!version) {
-    log.warn("could not read the encore version from `encore version`; continuing", { supported: supportedRangeText() });
-  } else if (!isSupported(version)) {
-    log.warn(`encore ${version.text} is outside the supported range (${supportedRangeText()}); continuing`, { encoreVersion: version.text });
-  } else {
-    log.debug(`encore ${version.text}`, { encoreVersion: version.text });
-  }
-  return version;
-}
+/** Above `encore version`'s own 10 s update check (cli/cmd/encore/version.go). */
+const BACKGROUND_VERSION_TIMEOUT_MS = 12_000;
 
 /**
  * `encore build docker` loads the image into the engine its daemon can reach; check that
