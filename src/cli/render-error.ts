@@ -2,6 +2,7 @@ import { visible } from "../config/printable.ts";
 import { ProviderError, UsageError, exitCodeFor } from "../errors/index.ts";
 import { stripAnsi } from "../logging/ansi.ts";
 import { FEATURE_ID, type LogFormat } from "../logging/record.ts";
+import { describeSafely } from "./process-guard.ts";
 
 /**
  * The error block on stderr: `encore-ts <operation>: <CATEGORY>: <message>`, then issues,
@@ -43,8 +44,11 @@ export function renderError(error: unknown, format: LogFormat, redact: (text: st
     if (format === "json") return JSON.stringify({ time: new Date().toISOString(), level: "error", message, feature: FEATURE_ID, category: "USAGE", exitCode, fix: error.fix });
     return `stagecraft-encore: ${message}\n  fix: ${error.fix}`;
   }
-  const bug = error instanceof Error ? error : new Error(String(error));
-  const text = redact(bug.stack ?? bug.message);
-  if (format === "json") return JSON.stringify({ time: new Date().toISOString(), level: "error", message: `internal error: ${redact(bug.message)}`, feature: FEATURE_ID, category: "INTERNAL", exitCode, stack: text });
-  return `stagecraft-encore: internal error (this is a bug, please report it): ${redact(bug.message)}\n${text}`;
+  // A bug's message may quote anything the runner held: redacted and cut; the stack is
+  // reduced to code locations (describeSafely), which hold no data.
+  const bug = error instanceof Error ? error : new Error(typeof error);
+  const message = visible(redact(bug.message), 200);
+  const text = describeSafely(bug);
+  if (format === "json") return JSON.stringify({ time: new Date().toISOString(), level: "error", message: `internal error: ${message}`, feature: FEATURE_ID, category: "INTERNAL", exitCode, stack: text });
+  return `stagecraft-encore: internal error (this is a bug, please report it): ${message}\n${text}`;
 }

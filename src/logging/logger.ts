@@ -96,14 +96,28 @@ export function createLogger(options: LoggerOptions): Logger {
   })();
   const writer = new StreamWriter(options.stream);
   const write = (info: Info) => {
-    const formatted = toOutput.transform(info as unknown as winston.Logform.TransformableInfo, {});
-    if (formatted) writer.log(formatted as unknown as Info, noop);
+    try {
+      const formatted = toOutput.transform(info as unknown as winston.Logform.TransformableInfo, {});
+      if (formatted) writer.log(formatted as unknown as Info, noop);
+    } catch (error) {
+      // The record may hold anything, a secret included: say that it failed, never what it held.
+      reportLoggingFailure(options.stream, error);
+    }
   };
   const base: RecordContext = { provider: "encore-ts", operation: "cli", feature: FEATURE_ID, ...options.context };
   return bind(write, (fn) => writer.batch(fn), base, redactor, options.level);
 }
 
 function noop(): void {}
+
+function reportLoggingFailure(stream: Writable, error: unknown): void {
+  const name = error instanceof Error ? error.name : typeof error;
+  try {
+    stream.write(`stagecraft-encore: a log record could not be written (${name}); it is left out\n`);
+  } catch {
+    // Nowhere left to say it.
+  }
+}
 
 function bind(write: (info: Info) => void, batch: (fn: () => void) => void, context: RecordContext, redactor: Redactor, threshold: LogLevel): Logger {
   const enabled = (level: LogLevel) => LEVELS[level] <= LEVELS[threshold];

@@ -1,3 +1,6 @@
+import { LiteralMatcher } from "./matcher.ts";
+import { sanitize } from "./sanitize.ts";
+
 export const REDACTED = "[redacted]";
 
 /** Shorter fragments of a multiline secret are not worth masking everywhere they might occur. */
@@ -6,33 +9,46 @@ const MIN_FRAGMENT_LENGTH = 4;
 /**
  * Replaces every known secret value with `[redacted]`. Values are added as soon as they
  * are known (env file, auth key), before anything that could print them runs.
- * Output is relayed line by line, so a multiline value is also masked line by line.
+ *
+ * Text is sanitized first (escape sequences and invisible characters removed, see
+ * sanitize.ts), so a value printed with a colour code inside it is still found, and what
+ * comes out is what a terminal would show. Each value is matched raw and sanitized. Output
+ * is relayed line by line, so each line of a multiline value is masked on its own too.
+ * Matching is linear in the text for any number and size of values (matcher.ts).
  */
 export class Redactor {
-  #values = new Set<string>();
-  #pattern: RegExp | undefined;
+  readonly #values = new Set<string>();
+  #matcher: LiteralMatcher | undefined;
 
   add(values: Iterable<string | undefined>): void {
+    const before = this.#values.size;
     for (const value of values) {
       if (!value) continue;
-      this.#values.add(value);
-      if (/[\r\n]/.test(value)) {
-        for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_FRAGMENT_LENGTH) this.#values.add(line.trim());
+      for (const form of new Set([value, sanitize(value)])) {
+        if (form) this.#values.add(form);
+        for (const line of form.split(/\r?\n|\r/)) {
+          const trimmed = line.trim();
+          if (trimmed.length >= MIN_FRAGMENT_LENGTH) this.#values.add(trimmed);
+        }
       }
     }
-    const sorted = [...this.#values].sort((a, b) => b.length - a.length);
-    this.#pattern = sorted.length ? new RegExp(sorted.map(escapeRegExp).join("|"), "g") : undefined;
+    if (this.#values.size !== before) this.#matcher = new LiteralMatcher(this.#values);
   }
 
   redact(text: string): string {
-    return this.#pattern ? text.replace(this.#pattern, REDACTED) : text;
+    const shown = sanitize(text);
+    const ranges = this.#matcher?.ranges(shown);
+    if (!ranges || ranges.length === 0) return shown;
+    let out = "";
+    let from = 0;
+    for (const [start, end] of ranges) {
+      out += shown.slice(from, start) + REDACTED;
+      from = end;
+    }
+    return out + shown.slice(from);
   }
 
   get size(): number {
     return this.#values.size;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
