@@ -145,17 +145,21 @@ function devOptions(ctx: Context, invocation: Invocation, io: Io) {
 }
 
 async function buildOptions(ctx: Context, invocation: Invocation, io: Io) {
-  const imageTag = invocation.tag ?? (await defaultTag(ctx.projectDir, io.env, ctx.provider.id, ctx.log));
+  const imageTag = invocation.tag ?? (await defaultTag(ctx.projectDir, io.env, ctx.provider.id, ctx.log, invocation.command !== "plan"));
   return { imageTag, workDir: ctx.projectDir, config: ctx.config, env: io.env, log: ctx.log, push: invocation.push };
 }
 
-/** `--tag` defaults to the project's short commit SHA (`-dirty` with uncommitted changes). */
-async function defaultTag(projectDir: string, env: Io["env"], provider: string, log: Logger): Promise<string> {
-  const revision = await revisionTag(projectDir, definedEnv(env));
+/**
+ * `--tag` defaults to the project's commit (`-dirty` with uncommitted changes). `plan` runs
+ * nothing, so it shows the commit without checking the worktree.
+ */
+async function defaultTag(projectDir: string, env: Io["env"], provider: string, log: Logger, checkDirty: boolean): Promise<string> {
+  const revision = await revisionTag(projectDir, definedEnv(env), { checkDirty });
   if (!revision.ok) {
     throw new ProviderError({ category: "INVALID_CONFIG", provider, operation: "build", message: `--tag was not given and no default could be found: ${revision.reason}`, fix: "pass --tag, e.g. --tag 1.2.3" });
   }
-  log.info(`no --tag given; using the commit: ${revision.tag}`, { tag: revision.tag });
+  if (revision.dirty === "unchecked") log.info(`no --tag given; the commit is ${revision.tag} (build adds -dirty if tracked files changed; plan runs nothing to check)`, { tag: revision.tag });
+  else log.info(`no --tag given; using the commit: ${revision.tag}`, { tag: revision.tag });
   return revision.tag;
 }
 

@@ -2,8 +2,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync, chmodSync } from "
 import { join } from "node:path";
 import { ProviderError } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
-import { runCommand } from "../process/spawn.ts";
-import { locateExecutable } from "../process/executable.ts";
+import { runIsolatedGit } from "../git/isolated.ts";
+import { findRepository, readHead } from "../git/repository.ts";
 import { LOCAL_SECRETS_HEADER, renderLocalSecrets } from "./cue.ts";
 
 export const LOCAL_SECRETS_FILE = ".secrets.local.cue";
@@ -40,11 +40,12 @@ export async function writeLocalSecrets(
 }
 
 export async function gitIgnores(dir: string, file: string, env: Readonly<Record<string, string>>): Promise<"ignored" | "not-ignored" | "no-repository"> {
-  const git = locateExecutable("git", env.PATH);
-  if (!git.ok) return "no-repository";
-  // `check-ignore` exits 0 when ignored, 1 when not, 128 outside a repository.
-  const exit = await runCommand({ file: git.path, args: ["-c", "safe.directory=*", "check-ignore", "-q", "--no-index", file], cwd: dir, env });
-  if (exit.exitCode === 0) return "ignored";
-  if (exit.exitCode === 1) return "not-ignored";
-  return "no-repository";
+  const repo = findRepository(dir);
+  if (!repo.ok) return "no-repository";
+  const head = readHead(repo.value);
+  // `check-ignore` exits 0 when ignored, 1 when not. Run without the checkout's config
+  // (isolated.ts): anything else, git missing included, counts as not ignored, the safe side.
+  const result = await runIsolatedGit(repo.value, head.ok ? head.value : undefined, ["check-ignore", "-q", "--no-index", file], { cwd: dir, env });
+  if (!("unavailable" in result) && result.exit.exitCode === 0) return "ignored";
+  return "not-ignored";
 }

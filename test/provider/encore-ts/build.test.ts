@@ -129,13 +129,13 @@ backend:
     world.remove();
   });
 
-  test("--tag defaults to the short commit SHA, with -dirty for uncommitted changes, and GITHUB_OUTPUT gets image=<ref>", async () => {
+  test("--tag defaults to the commit (12 hex digits), with -dirty for uncommitted changes, and GITHUB_OUTPUT gets image=<ref>", async () => {
     const { project, world, env } = await fixture();
     const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project.dir, encoding: "utf8" }).trim();
     git("init", "-q");
     git("add", "-A");
     git("commit", "-qm", "init");
-    const sha = git("rev-parse", "--short", "HEAD");
+    const sha = git("rev-parse", "HEAD").slice(0, 12);
     const output = project.path("github-output");
     let finished = await runCli(["build"], { cwd: project.dir, env: { ...env, GITHUB_OUTPUT: output } });
     assert.equal(finished.code, 0, finished.stderr);
