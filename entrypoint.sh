@@ -32,7 +32,7 @@ fi
 case $1 in
 	# A small young generation keeps the relay's peak memory down (garbage from millions of
 	# relayed lines is collected sooner) at the same throughput; it applies to the runner only.
-	dev | build | version | help | doctor | plan | -*) set -- node --max-semi-space-size=2 "$RUNNER" "$@" ;;
+	dev | build | version | help | doctor | plan | init | -*) set -- node --max-semi-space-size=2 "$RUNNER" "$@" ;;
 esac
 
 # 2. The Docker engine. Encore's daemon runs `docker run` for databases and loads built

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../errors/index.ts";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../logging/record.ts";
 
-export const COMMANDS = ["dev", "build", "plan", "doctor", "version", "help"] as const;
+export const COMMANDS = ["dev", "build", "plan", "doctor", "init", "version", "help"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL_OPTIONS = {
@@ -23,6 +23,7 @@ const COMMAND_OPTIONS = {
     json: { type: "boolean" },
   },
   doctor: { config: { type: "string" }, "project-dir": { type: "string" }, json: { type: "boolean" } },
+  init: { "project-dir": { type: "string" }, force: { type: "boolean" }, "dry-run": { type: "boolean" }, image: { type: "string" } },
   version: {},
   help: {},
 } as const;
@@ -45,6 +46,10 @@ export interface Invocation {
   tag?: string | undefined;
   push: boolean;
   output: "text" | "json";
+  /** init */
+  force: boolean;
+  dryRun: boolean;
+  image?: string | undefined;
 }
 
 function isCommand(value: string | undefined): value is CommandName {
@@ -97,6 +102,9 @@ export function parseInvocation(argv: readonly string[], env: Readonly<Record<st
     tag: string("tag"),
     push: values.push === true,
     output: pick("--output", string("output") ?? "text", ["text", "json"] as const),
+    force: values.force === true,
+    dryRun: values["dry-run"] === true,
+    image: string("image"),
   };
 }
 

@@ -19,6 +19,7 @@ Commands:
   build     build the backend image with encore build docker; prints the image reference
   plan      print the steps dev or build would take (argv, cwd, environment keys), running nothing
   doctor    check the setup: config, encore, project, CA, Docker, databases, ports, secrets
+  init      set up an existing Encore app: stagecraft.yml, compose file, devcontainer, CI workflow
   version   print the version
   help      show help for a command
 
@@ -74,6 +75,25 @@ the listen and dashboard ports, and what secret syncing needs. Exits 1 when a ch
 Options:
   --json               machine-readable output
 ${INPUTS}
+
+${GLOBAL}`,
+  init: `Usage: stagecraft-encore init [--force] [--dry-run] [--project-dir DIR] [--image REF]
+
+Sets up the Encore app in the project directory (encore.app there, or the one app below it):
+  <app>/stagecraft.yml             from_env from the secret("…") calls; mode local when not linked
+  <app>/.env.local                 empty, when the app has no .env.local or .env
+  compose.stagecraft.yml           the stagecraft-dev service on the toolbox image, Postgres with databases
+  .devcontainer/devcontainer.json  on that service; ports 4000 and 9400
+  .github/workflows/stagecraft-build.yml   builds the backend image
+  .gitignore                       .secrets.local.cue and the env file, appended
+A file that exists with other content is never overwritten without --force; then nothing is
+written (exit 3). A second run changes nothing.
+
+Options:
+  --force              overwrite files that differ (the env file is always kept)
+  --dry-run            print what would be written (contents, or a diff), write nothing
+  --image REF          the toolbox image to use (default: the published image of this version)
+  --project-dir DIR    the repository root (env STAGECRAFT_PROJECT_DIR; default the current directory)
 
 ${GLOBAL}`,
   version: `Usage: stagecraft-encore version

@@ -5,6 +5,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { readStagecraftDocument, selectProvider } from "../config/document.ts";
 import { PROVIDER_ID } from "../config/settings.ts";
 import { runDoctor } from "../doctor/run.ts";
+import { runInit } from "../init/run.ts";
 import { definedEnv } from "../env/environment.ts";
 import { ProviderError, exitCodeFor, type Operation } from "../errors/index.ts";
 import { revisionTag } from "../git/revision.ts";
@@ -99,6 +100,12 @@ async function dispatch(invocation: Invocation, io: Io, log: Logger): Promise<nu
       const report = await runDoctor({ projectDir, configPath, env: io.env, cwd: io.cwd });
       io.stdout.write(report.render(invocation.json ? "json" : "text", useColor({ ...io, stderr: io.stdout })));
       return report.exitCode;
+    }
+    case "init": {
+      if (invocation.help) break;
+      const { projectDir } = inputs(invocation, io);
+      const write = (stream: Io["stdout"]) => (text: string) => void stream.write(text);
+      return runInit({ projectDir, force: invocation.force, dryRun: invocation.dryRun, image: invocation.image, stdout: write(io.stdout), stderr: write(io.stderr) });
     }
     case "plan": {
       if (invocation.help) break;

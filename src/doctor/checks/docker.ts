@@ -2,7 +2,7 @@ import { networkInterfaces } from "node:os";
 import { checkDockerAccess } from "../../docker/access.ts";
 import { engineVersion } from "../../docker/api.ts";
 import { resolveDockerEndpoint, type DockerEndpoint } from "../../docker/endpoint.ts";
-import { findSqlDatabases } from "../sql-databases.ts";
+import { findSqlDatabases } from "../../encore/sql-databases.ts";
 import { pass, warn, type Check } from "../types.ts";
 
 /** The engine `build` loads into and Encore starts databases with: reachable, permitted, which API. */

@@ -1,0 +1,63 @@
+import { stringify } from "yaml";
+import { SERVICE, appMount } from "./paths.ts";
+import type { ProjectFacts } from "./scan.ts";
+
+export interface ComposeOptions {
+  /** The toolbox image, pinned by tag. */
+  image: string;
+}
+
+const HEADER = `# Local development with the stagecraft-encore toolbox (written by \`stagecraft-encore init\`).
+#
+#   docker compose -f compose.stagecraft.yml up stagecraft-dev     # API on :4000, dashboard on :9400
+#   docker compose -f compose.stagecraft.yml run --rm stagecraft-dev doctor
+#   STAGECRAFT_API_PORT=4100 STAGECRAFT_DASHBOARD_PORT=9500 docker compose -f compose.stagecraft.yml up stagecraft-dev
+#
+# The app directory is the container's /workspace; node_modules and Encore's caches live in
+# named volumes. With databases, the postgres service is Encore's database server
+# (ENCORE_SQLDB_HOST): Encore's own \`docker run\` Postgres would be unreachable from inside a
+# container (encore#2382).
+`;
+
+/** compose.stagecraft.yml: the stagecraft-dev service, and Postgres when the app has databases. */
+export function renderCompose(facts: ProjectFacts, options: ComposeOptions): string {
+  const databases = facts.databases.length > 0;
+  const service: Record<string, unknown> = {
+    image: options.image,
+    command: ["dev"],
+    // docker-init as PID 1; the image's tini runs below it as a subreaper.
+    init: true,
+    // Above the runner's graceful stop (8 s), so Encore stops before Docker's SIGKILL.
+    stop_grace_period: "10s",
+    ports: ["${STAGECRAFT_API_PORT:-4000}:4000", "${STAGECRAFT_DASHBOARD_PORT:-9400}:9400"],
+    environment: {
+      ENCORE_DEVDASH_LISTEN_ADDR: "0.0.0.0:9400",
+      ...(databases ? { ENCORE_SQLDB_HOST: "postgres:5432", ENCORE_SQLDB_USER: "postgres", ENCORE_SQLDB_PASSWORD: "postgres" } : {}),
+    },
+    volumes: [
+      `${appMount(facts)}:/workspace`,
+      "encore-cache:/home/node/.cache/encore",
+      "encore-config:/home/node/.config/encore",
+      "node-modules:/workspace/node_modules",
+    ],
+    healthcheck: {
+      test: ["CMD", "node", "/opt/stagecraft-encore/docker/healthcheck.mjs"],
+      interval: "5s",
+      timeout: "5s",
+      retries: 3,
+      start_period: "300s",
+    },
+    ...(databases ? { depends_on: { postgres: { condition: "service_healthy" } } } : {}),
+  };
+  const services: Record<string, unknown> = { [SERVICE]: service };
+  if (databases) {
+    services.postgres = {
+      image: "encoredotdev/postgres:18",
+      environment: { POSTGRES_USER: "postgres", POSTGRES_PASSWORD: "postgres" },
+      volumes: ["postgres-data:/var/lib/postgresql"],
+      healthcheck: { test: ["CMD", "pg_isready", "--username", "postgres", "--host", "127.0.0.1"], interval: "2s", timeout: "5s", retries: 30 },
+    };
+  }
+  const volumes = Object.fromEntries(["encore-cache", "encore-config", "node-modules", ...(databases ? ["postgres-data"] : [])].map((name) => [name, null]));
+  return `${HEADER}\n${stringify({ services, volumes }, { lineWidth: 0, nullStr: "" })}`;
+}
