@@ -23,6 +23,14 @@ describe("parseInvocation", () => {
     assert.equal(parseInvocation(["dev"], { STAGECRAFT_LOG_LEVEL: "WARN" }).logLevel, "warn");
   });
 
+  test("reads init's flags; they belong to init alone", () => {
+    const inv = parseInvocation(["init", "--force", "--dry-run", "--project-dir", "repo", "--image", "registry.example/se:1"], {});
+    assert.deepEqual([inv.command, inv.force, inv.dryRun, inv.projectDir, inv.image], ["init", true, true, "repo", "registry.example/se:1"]);
+    assert.deepEqual([parseInvocation(["init"], {}).force, parseInvocation(["init"], {}).dryRun], [false, false]);
+    assert.throws(() => parseInvocation(["dev", "--force"], {}), /Unknown option '--force'/);
+    assert.throws(() => parseInvocation(["init", "--config", "x.yml"], {}), /Unknown option '--config'/);
+  });
+
   test("no command means help; --help works on every command", () => {
     assert.equal(parseInvocation([], {}).command, "help");
     assert.equal(parseInvocation(["build", "--help"], {}).help, true);
