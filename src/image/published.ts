@@ -11,9 +11,12 @@ export const PUBLISHED_IMAGE = "ghcr.io/stagecraft-encore/stagecraft-encore";
  * The Encore CLI in the published image of this version: the Dockerfile's default
  * ENCORE_VERSION (a test keeps the two equal).
  */
-export const IMAGE_ENCORE_VERSION = "1.57.0";
+export const IMAGE_ENCORE_VERSION = "1.56.4";
 
 /** `<image>:<runner version>-encore<Encore version>`: the tag that pins both. */
-export function publishedImageRef(runnerVersion: string = pkg.version, encoreVersion: string = IMAGE_ENCORE_VERSION): string {
+export function publishedImageRef(
+  runnerVersion: string = pkg.version,
+  encoreVersion: string = IMAGE_ENCORE_VERSION,
+): string {
   return `${PUBLISHED_IMAGE}:${runnerVersion}-encore${encoreVersion}`;
 }

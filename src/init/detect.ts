@@ -24,7 +24,8 @@ export interface PackageJson {
  * lock file present; else npm, which Encore itself runs.
  */
 export function detectPackageManager(pkg: PackageJson | undefined, files: readonly string[]): PackageManager {
-  const declared = typeof pkg?.packageManager === "string" ? /^(npm|pnpm|yarn|bun)@/.exec(pkg.packageManager)?.[1] : undefined;
+  const declared =
+    typeof pkg?.packageManager === "string" ? /^(npm|pnpm|yarn|bun)@/.exec(pkg.packageManager)?.[1] : undefined;
   if (declared) return declared as PackageManager;
   return LOCK_FILES.find(([file]) => files.includes(file))?.[1] ?? "npm";
 }

@@ -15,8 +15,12 @@ export function ignoredNames(envFile: string): string[] {
  */
 export function withIgnored(existing: string | undefined, names: readonly string[]): string | undefined {
   const present = new Set((existing ?? "").split(/\r?\n/).map((line) => line.trim()));
-  const missing = names.filter((name, index) => names.indexOf(name) === index && ![name, `/${name}`, `**/${name}`].some((form) => present.has(form)));
+  const missing = names.filter(
+    (name, index) =>
+      names.indexOf(name) === index && ![name, `/${name}`, `**/${name}`].some((form) => present.has(form)),
+  );
   if (missing.length === 0) return undefined;
-  const base = existing === undefined || existing === "" ? "" : existing.endsWith("\n") ? `${existing}\n` : `${existing}\n\n`;
+  const base =
+    existing === undefined || existing === "" ? "" : existing.endsWith("\n") ? `${existing}\n` : `${existing}\n\n`;
   return `${base}# stagecraft-encore: Encore's local secrets and the dev env file\n${missing.join("\n")}\n`;
 }

@@ -5,7 +5,15 @@ import { renderConfig, renderEnvFile } from "./render-config.ts";
 import { renderDevcontainer } from "./render-devcontainer.ts";
 import { renderWorkflow } from "./render-workflow.ts";
 import { ignoredNames, withIgnored } from "./gitignore.ts";
-import { COMPOSE_FILE, CONFIG_FILE, DEVCONTAINER_FILE, GITIGNORE_FILE, NEW_ENV_FILE, WORKFLOW_FILE, inApp } from "./paths.ts";
+import {
+  COMPOSE_FILE,
+  CONFIG_FILE,
+  DEVCONTAINER_FILE,
+  GITIGNORE_FILE,
+  NEW_ENV_FILE,
+  WORKFLOW_FILE,
+  inApp,
+} from "./paths.ts";
 import type { ProjectFacts } from "./scan.ts";
 
 export interface InitOptions {
@@ -51,7 +59,11 @@ export interface PlannedFile extends WantedFile {
  * .gitignore is only ever extended (withIgnored keeps every existing line), so it is
  * not a conflict.
  */
-export function planFiles(wanted: readonly WantedFile[], existing: (path: string) => string | undefined, force: boolean): PlannedFile[] {
+export function planFiles(
+  wanted: readonly WantedFile[],
+  existing: (path: string) => string | undefined,
+  force: boolean,
+): PlannedFile[] {
   return wanted.map((file) => {
     const current = existing(file.path);
     let action: Action;

@@ -32,7 +32,9 @@ export function renderCompose(facts: ProjectFacts, options: ComposeOptions): str
     ports: ["${STAGECRAFT_API_PORT:-4000}:4000", "${STAGECRAFT_DASHBOARD_PORT:-9400}:9400"],
     environment: {
       ENCORE_DEVDASH_LISTEN_ADDR: "0.0.0.0:9400",
-      ...(databases ? { ENCORE_SQLDB_HOST: "postgres:5432", ENCORE_SQLDB_USER: "postgres", ENCORE_SQLDB_PASSWORD: "postgres" } : {}),
+      ...(databases
+        ? { ENCORE_SQLDB_HOST: "postgres:5432", ENCORE_SQLDB_USER: "postgres", ENCORE_SQLDB_PASSWORD: "postgres" }
+        : {}),
     },
     volumes: [
       `${appMount(facts)}:/workspace`,
@@ -55,9 +57,19 @@ export function renderCompose(facts: ProjectFacts, options: ComposeOptions): str
       image: "encoredotdev/postgres:18",
       environment: { POSTGRES_USER: "postgres", POSTGRES_PASSWORD: "postgres" },
       volumes: ["postgres-data:/var/lib/postgresql"],
-      healthcheck: { test: ["CMD", "pg_isready", "--username", "postgres", "--host", "127.0.0.1"], interval: "2s", timeout: "5s", retries: 30 },
+      healthcheck: {
+        test: ["CMD", "pg_isready", "--username", "postgres", "--host", "127.0.0.1"],
+        interval: "2s",
+        timeout: "5s",
+        retries: 30,
+      },
     };
   }
-  const volumes = Object.fromEntries(["encore-cache", "encore-config", "node-modules", ...(databases ? ["postgres-data"] : [])].map((name) => [name, null]));
+  const volumes = Object.fromEntries(
+    ["encore-cache", "encore-config", "node-modules", ...(databases ? ["postgres-data"] : [])].map((name) => [
+      name,
+      null,
+    ]),
+  );
   return `${HEADER}\n${stringify({ services, volumes }, { lineWidth: 0, nullStr: "" })}`;
 }

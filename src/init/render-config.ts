@@ -27,7 +27,7 @@ export function renderConfig(facts: ProjectFacts): string {
     '        listen: "0.0.0.0:4000"',
     "        disable_telemetry: true",
     "        encore_secrets:",
-    "          # The secrets the code declares with secret(\"…\"), taken from the environment or env_file.",
+    '          # The secrets the code declares with secret("…"), taken from the environment or env_file.',
     `          from_env: ${fromEnv}`,
     `          ${modeNote}`,
     `          mode: ${mode}`,
@@ -38,7 +38,11 @@ export function renderConfig(facts: ProjectFacts): string {
     "        workdir: .",
     "        image_name: api",
     ...(facts.databases.length > 0
-      ? ["        # The app has SQL databases: the image reads its infra config at run time", "        # (ENCORE_INFRA_CONFIG_PATH) instead of at build time.", "        skip_config: true"]
+      ? [
+          "        # The app has SQL databases: the image reads its infra config at run time",
+          "        # (ENCORE_INFRA_CONFIG_PATH) instead of at build time.",
+          "        skip_config: true",
+        ]
       : []),
   ];
   return `${lines.join("\n")}\n`;

@@ -37,11 +37,18 @@ export function describePlan(plan: readonly PlannedFile[], dryRun: boolean): str
 
 function diffOf(file: PlannedFile): string {
   // Drop jsdiff's "Index:" and "====" lines: the path is on the line above.
-  return createPatch(file.path, file.existing ?? "", file.content, "now", "init").split("\n").slice(2).join("\n");
+  return createPatch(file.path, file.existing ?? "", file.content, "now", "init")
+    .split("\n")
+    .slice(2)
+    .join("\n");
 }
 
 function indent(text: string): string {
-  return `${text.replace(/\n$/, "").split("\n").map((line) => `    ${line}`).join("\n")}\n`;
+  return `${text
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n")}\n`;
 }
 
 /** What to run next. */

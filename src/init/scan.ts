@@ -5,7 +5,13 @@ import { findAppRoot } from "../encore/app-root.ts";
 import { walkAppSources } from "../encore/sources.ts";
 import { findSqlDatabases } from "../encore/sql-databases.ts";
 import { ProviderError } from "../errors/index.ts";
-import { declaredSecrets, detectPackageManager, encoreDevRange, type PackageJson, type PackageManager } from "./detect.ts";
+import {
+  declaredSecrets,
+  detectPackageManager,
+  encoreDevRange,
+  type PackageJson,
+  type PackageManager,
+} from "./detect.ts";
 
 /** What init learns about the repository it sets up. */
 export interface ProjectFacts {
@@ -49,11 +55,21 @@ export function locateApp(projectDir: string): string {
   const found = searchBelow(projectDir);
   if (found.length === 1) return found[0]!;
   if (found.length > 1) {
-    throw invalidProject(`found ${found.length} Encore apps below ${projectDir}: ${found.join(", ")}`, `run init in the repository of one app, or pick one with --project-dir (e.g. --project-dir ${found[0]})`);
+    throw invalidProject(
+      `found ${found.length} Encore apps below ${projectDir}: ${found.join(", ")}`,
+      `run init in the repository of one app, or pick one with --project-dir (e.g. --project-dir ${found[0]})`,
+    );
   }
   const parent = findAppRoot(dirname(projectDir));
-  if (parent.ok) throw invalidProject(`${projectDir} is inside the Encore app at ${parent.dir}`, `run init in ${parent.dir} (or --project-dir ${parent.dir})`);
-  throw invalidProject(`no encore.app in ${projectDir} or the folders below it`, "run init in your Encore app's repository (create an app with `encore app create`)");
+  if (parent.ok)
+    throw invalidProject(
+      `${projectDir} is inside the Encore app at ${parent.dir}`,
+      `run init in ${parent.dir} (or --project-dir ${parent.dir})`,
+    );
+  throw invalidProject(
+    `no encore.app in ${projectDir} or the folders below it`,
+    "run init in your Encore app's repository (create an app with `encore app create`)",
+  );
 }
 
 function searchBelow(root: string): string[] {
@@ -67,7 +83,13 @@ function searchBelow(root: string): string[] {
       return;
     }
     for (const entry of entries) {
-      if (!entry.isDirectory() || entry.name.startsWith(".") || SEARCH_SKIPPED.has(entry.name) || entry.name.startsWith("encore.gen")) continue;
+      if (
+        !entry.isDirectory() ||
+        entry.name.startsWith(".") ||
+        SEARCH_SKIPPED.has(entry.name) ||
+        entry.name.startsWith("encore.gen")
+      )
+        continue;
       const path = join(dir, entry.name);
       if (isFile(join(path, "encore.app"))) found.push(relative(root, path).split(sep).join("/"));
       else walk(path, depth + 1);
@@ -82,7 +104,11 @@ export function scanProject(projectDir: string): ProjectFacts {
   const appPath = locateApp(projectDir);
   const appDir = join(projectDir, appPath);
   const app = parseAppFile(readFileSync(join(appDir, "encore.app"), "utf8"));
-  if (app.problem) throw invalidProject(`${join(appDir, "encore.app")} is not valid JSON (${app.problem})`, "fix encore.app; Encore cannot read it either");
+  if (app.problem)
+    throw invalidProject(
+      `${join(appDir, "encore.app")} is not valid JSON (${app.problem})`,
+      "fix encore.app; Encore cannot read it either",
+    );
   const pkg = readPackageJson(join(appDir, "package.json"));
   const secrets = new Set<string>();
   walkAppSources(appDir, { source: (_path, text) => declaredSecrets(text).forEach((name) => secrets.add(name)) });
@@ -96,7 +122,9 @@ export function scanProject(projectDir: string): ProjectFacts {
     databases: findSqlDatabases(appDir),
     envFile: ENV_FILE_CANDIDATES.find((name) => isFile(join(appDir, name))),
     appId: app.id,
-    gitignore: existsSync(join(projectDir, ".gitignore")) ? readFileSync(join(projectDir, ".gitignore"), "utf8") : undefined,
+    gitignore: existsSync(join(projectDir, ".gitignore"))
+      ? readFileSync(join(projectDir, ".gitignore"), "utf8")
+      : undefined,
   };
 }
 

@@ -27,11 +27,23 @@ export function writePlan(projectDir: string, plan: readonly PlannedFile[]): voi
       writeFileSync(temporary, file.content);
       renameSync(temporary, target);
     } catch (error) {
-      throw cannotWrite(file.path, (error as NodeJS.ErrnoException).code ?? String(error), "make the project directory writable by your user", error);
+      throw cannotWrite(
+        file.path,
+        (error as NodeJS.ErrnoException).code ?? String(error),
+        "make the project directory writable by your user",
+        error,
+      );
     }
   }
 }
 
 function cannotWrite(path: string, reason: string, fix: string, cause?: unknown): ProviderError {
-  return new ProviderError({ category: "INVALID_PROJECT", provider: "encore-ts", operation: "init", message: `cannot write ${path}: ${reason}`, fix, cause });
+  return new ProviderError({
+    category: "INVALID_PROJECT",
+    provider: "encore-ts",
+    operation: "init",
+    message: `cannot write ${path}: ${reason}`,
+    fix,
+    cause,
+  });
 }

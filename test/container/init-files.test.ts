@@ -16,7 +16,10 @@ const cleanup = deferred();
 const BIN = join(ROOT, "node_modules", ".bin");
 
 const APPS: [string, Record<string, string>][] = [
-  ["an unlinked app at the root, no database, no secret", { "encore.app": '{"id": ""}', "package.json": '{"dependencies": {"encore.dev": "1.57.0"}}' }],
+  [
+    "an unlinked app at the root, no database, no secret",
+    { "encore.app": '{"id": ""}', "package.json": '{"dependencies": {"encore.dev": "1.57.0"}}' },
+  ],
   [
     "a linked app in backend/ with a database and two secrets",
     {
@@ -44,18 +47,29 @@ describe("the files init writes are valid for the tools that read them", () => {
     test(`${name}: docker compose config accepts the compose file, with the services the devcontainer names`, async () => {
       await requireDocker();
       const repo = initialised(files);
-      const config = await docker(["compose", "-f", "compose.stagecraft.yml", "config", "--format", "json"], { cwd: repo.dir });
+      const config = await docker(["compose", "-f", "compose.stagecraft.yml", "config", "--format", "json"], {
+        cwd: repo.dir,
+      });
       assert.equal(config.exitCode, 0, config.stderr);
       assert.equal(config.stderr, "");
       const services = Object.keys((JSON.parse(config.stdout) as { services: object }).services);
-      assert.deepEqual(services.sort(), name.includes("with a database") ? ["postgres", "stagecraft-dev"] : ["stagecraft-dev"]);
+      assert.deepEqual(
+        services.sort(),
+        name.includes("with a database") ? ["postgres", "stagecraft-dev"] : ["stagecraft-dev"],
+      );
 
       const read = await tool("devcontainer", ["read-configuration", "--workspace-folder", repo.dir], repo.dir);
       assert.equal(read.exitCode, 0, String(read.stderr));
       const { configuration } = JSON.parse(String(read.stdout)) as { configuration: Record<string, unknown> };
       assert.ok(services.includes(String(configuration["service"])));
       assert.deepEqual(
-        [configuration["dockerComposeFile"], configuration["workspaceFolder"], configuration["remoteUser"], configuration["overrideCommand"], configuration["forwardPorts"]],
+        [
+          configuration["dockerComposeFile"],
+          configuration["workspaceFolder"],
+          configuration["remoteUser"],
+          configuration["overrideCommand"],
+          configuration["forwardPorts"],
+        ],
         [["../compose.stagecraft.yml"], "/workspace", "node", false, [4000, 9400]],
       );
     });
@@ -76,7 +90,10 @@ describe("the files init writes are valid for the tools that read them", () => {
       ".github/workflows/bad.yml": "on: push\njobs:\n  a:\n    steps: []\n",
     });
     cleanup(() => repo.remove());
-    assert.notEqual((await docker(["compose", "-f", "compose.yml", "config", "--quiet"], { cwd: repo.dir })).exitCode, 0);
+    assert.notEqual(
+      (await docker(["compose", "-f", "compose.yml", "config", "--quiet"], { cwd: repo.dir })).exitCode,
+      0,
+    );
     assert.notEqual((await tool("action-validator", [".github/workflows/bad.yml"], repo.dir)).exitCode, 0);
   });
 });

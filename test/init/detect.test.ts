@@ -8,7 +8,11 @@ describe("declaredSecrets", () => {
   const cases: [string, string, string[]][] = [
     ["a double-quoted literal", 'const key = secret("STRIPE_KEY");', ["STRIPE_KEY"]],
     ["single quotes, backticks and spaces", "secret( 'A_1' ); secret(`B`)", ["A_1", "B"]],
-    ["each call in order, duplicates kept for the caller to merge", 'secret("B"); secret("A"); secret("B")', ["B", "A", "B"]],
+    [
+      "each call in order, duplicates kept for the caller to merge",
+      'secret("B"); secret("A"); secret("B")',
+      ["B", "A", "B"],
+    ],
     ["not a literal: Encore cannot read it either", "secret(name); secret(`X_${env}`)", []],
     ["another function that ends in secret", 'getSecret("NOPE"); mysecret("NO")', []],
     ["a name Encore would reject", 'secret("1BAD"); secret("has-dash")', []],
@@ -19,7 +23,12 @@ describe("declaredSecrets", () => {
 
 describe("detectPackageManager", () => {
   const cases: [string, object | undefined, string[], string][] = [
-    ["packageManager wins over lock files", { packageManager: "pnpm@9.12.0+sha512.abc" }, ["package-lock.json"], "pnpm"],
+    [
+      "packageManager wins over lock files",
+      { packageManager: "pnpm@9.12.0+sha512.abc" },
+      ["package-lock.json"],
+      "pnpm",
+    ],
     ["a pnpm lock file", {}, ["pnpm-lock.yaml", "package.json"], "pnpm"],
     ["a yarn lock file", {}, ["yarn.lock"], "yarn"],
     ["bun's text lock file", {}, ["bun.lock"], "bun"],
@@ -27,7 +36,8 @@ describe("detectPackageManager", () => {
     ["nothing: npm, which Encore runs", undefined, [], "npm"],
     ["an unknown packageManager falls back to the lock file", { packageManager: "deno@2" }, ["yarn.lock"], "yarn"],
   ];
-  for (const [name, pkg, files, expected] of cases) test(name, () => assert.equal(detectPackageManager(pkg, files), expected));
+  for (const [name, pkg, files, expected] of cases)
+    test(name, () => assert.equal(detectPackageManager(pkg, files), expected));
 });
 
 describe("encoreDevRange", () => {
@@ -41,7 +51,12 @@ describe("encoreDevRange", () => {
 
 describe("parseAppFile (HuJSON)", () => {
   const cases: [string, string, string | undefined, boolean][] = [
-    ["comments and a trailing comma", '{\n  // linked\n  "id": "hello-x7k2", /* yes */\n  "lang": "typescript",\n}\n', "hello-x7k2", false],
+    [
+      "comments and a trailing comma",
+      '{\n  // linked\n  "id": "hello-x7k2", /* yes */\n  "lang": "typescript",\n}\n',
+      "hello-x7k2",
+      false,
+    ],
     ["an empty id: not linked", '{"id": ""}', undefined, false],
     ["no id: not linked", '{"lang": "typescript"}', undefined, false],
     ["a non-string id: not linked", '{"id": 42}', undefined, false],
@@ -72,7 +87,8 @@ describe("withIgnored", () => {
       ".secrets.local.cue\r\n\n# stagecraft-encore: Encore's local secrets and the dev env file\n.env.local\n",
     ],
   ];
-  for (const [name, existing, expected] of cases) test(name, () => assert.equal(withIgnored(existing, names), expected));
+  for (const [name, existing, expected] of cases)
+    test(name, () => assert.equal(withIgnored(existing, names), expected));
 
   test("applied to its own output, it adds nothing", () => {
     assert.equal(withIgnored(withIgnored("x\n", names), names), undefined);

@@ -15,15 +15,36 @@ import { ROOT, tempProject, type TempProject } from "../support/project.ts";
 const cleanup = deferred();
 
 /** An Encore.ts app repository; `app` is where encore.app goes. */
-function appRepo(options: { app?: string; linked?: boolean; secrets?: string[]; database?: boolean; files?: Record<string, string> } = {}): TempProject {
+function appRepo(
+  options: {
+    app?: string;
+    linked?: boolean;
+    secrets?: string[];
+    database?: boolean;
+    files?: Record<string, string>;
+  } = {},
+): TempProject {
   const at = (file: string) => (options.app && options.app !== "." ? `${options.app}/${file}` : file);
-  const secrets = (options.secrets ?? []).map((name) => `export const ${name.toLowerCase()} = secret("${name}");`).join("\n");
+  const secrets = (options.secrets ?? [])
+    .map((name) => `export const ${name.toLowerCase()} = secret("${name}");`)
+    .join("\n");
   const repo = tempProject({
-    [at("encore.app")]: `{\n  // written by encore app create\n  "id": "${options.linked ? "shop-x7k2" : ""}",\n  "lang": "typescript",\n}\n`,
-    [at("package.json")]: JSON.stringify({ name: "shop", type: "module", dependencies: { "encore.dev": "1.56.4" } }, null, 2),
+    [at("encore.app")]:
+      `{\n  // written by encore app create\n  "id": "${options.linked ? "shop-x7k2" : ""}",\n  "lang": "typescript",\n}\n`,
+    [at("package.json")]: JSON.stringify(
+      { name: "shop", type: "module", dependencies: { "encore.dev": "1.56.4" } },
+      null,
+      2,
+    ),
     [at("package-lock.json")]: "{}\n",
-    [at("shop/api.ts")]: `import { api } from "encore.dev/api";\nimport { secret } from "encore.dev/config";\n${secrets}\nexport const get = api({}, async () => ({}));\n`,
-    ...(options.database ? { [at("shop/db.ts")]: 'export const db = new SQLDatabase("shop", { migrations: "./migrations" });\n', [at("shop/migrations/1_init.up.sql")]: "create table t (id int);\n" } : {}),
+    [at("shop/api.ts")]:
+      `import { api } from "encore.dev/api";\nimport { secret } from "encore.dev/config";\n${secrets}\nexport const get = api({}, async () => ({}));\n`,
+    ...(options.database
+      ? {
+          [at("shop/db.ts")]: 'export const db = new SQLDatabase("shop", { migrations: "./migrations" });\n',
+          [at("shop/migrations/1_init.up.sql")]: "create table t (id int);\n",
+        }
+      : {}),
     // Never read: dependencies and Encore's generated code.
     [at("node_modules/lib/index.ts")]: 'secret("FROM_NODE_MODULES")',
     [at("encore.gen/clients/index.ts")]: 'secret("FROM_ENCORE_GEN")',
@@ -42,7 +63,14 @@ interface Ran {
 function init(repo: TempProject, options: Partial<Omit<InitRequest, "stdout" | "stderr">> = {}): Ran {
   let stdout = "";
   let stderr = "";
-  const code = runInit({ projectDir: repo.dir, force: false, dryRun: false, ...options, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  const code = runInit({
+    projectDir: repo.dir,
+    force: false,
+    dryRun: false,
+    ...options,
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
   return { code, stdout, stderr };
 }
 
@@ -71,7 +99,14 @@ function snapshot(repo: TempProject, paths: readonly string[]): string[] {
   });
 }
 
-const WRITTEN = ["stagecraft.yml", ".env.local", "compose.stagecraft.yml", ".devcontainer/devcontainer.json", ".github/workflows/stagecraft-build.yml", ".gitignore"];
+const WRITTEN = [
+  "stagecraft.yml",
+  ".env.local",
+  "compose.stagecraft.yml",
+  ".devcontainer/devcontainer.json",
+  ".github/workflows/stagecraft-build.yml",
+  ".gitignore",
+];
 const schema = JSON.parse(readFileSync(join(ROOT, "schema", "stagecraft.schema.json"), "utf8")) as object;
 const validateJsonSchema = new Ajv.default({ allErrors: true, strict: false }).compile(schema);
 
@@ -93,14 +128,25 @@ describe("stagecraft-encore init: where the app is", () => {
       assert.equal(compose.services["stagecraft-dev"].volumes[0], `${app === "." ? "." : `./${app}`}:/workspace`);
       assert.match(read(repo, config), /env_file: \.env\.local/);
       assert.equal(read(repo, app === "." ? ".env.local" : `${app}/.env.local`).startsWith("#"), true);
-      for (const path of ["compose.stagecraft.yml", ".devcontainer/devcontainer.json", ".github/workflows/stagecraft-build.yml", ".gitignore"]) statSync(repo.path(path));
+      for (const path of [
+        "compose.stagecraft.yml",
+        ".devcontainer/devcontainer.json",
+        ".github/workflows/stagecraft-build.yml",
+        ".gitignore",
+      ])
+        statSync(repo.path(path));
     });
   }
 
   const refused: [string, (repo: TempProject) => string, RegExp, RegExp][] = [
     ["two apps below", () => "", /found 2 Encore apps below .*: apps\/a, apps\/b/, /--project-dir apps\/a/],
     ["no app at all", () => "", /no encore\.app in /, /encore app create/],
-    ["inside an app: the toolbox would not see encore.app", (repo) => "shop", /is inside the Encore app at /, /run init in /],
+    [
+      "inside an app: the toolbox would not see encore.app",
+      (repo) => "shop",
+      /is inside the Encore app at /,
+      /run init in /,
+    ],
   ];
   for (const [name, subdir, message, fix] of refused) {
     test(`${name}: INVALID_PROJECT (exit 3) with a fix, nothing written`, () => {
@@ -113,10 +159,16 @@ describe("stagecraft-encore init: where the app is", () => {
       const repo = tempProject(files);
       cleanup(() => repo.remove());
       const error = initError({ ...repo, dir: repo.path(subdir(repo)) });
-      assert.deepEqual([error.category, error.exitCode, error.operation, error.provider], ["INVALID_PROJECT", 3, "init", "encore-ts"]);
+      assert.deepEqual(
+        [error.category, error.exitCode, error.operation, error.provider],
+        ["INVALID_PROJECT", 3, "init", "encore-ts"],
+      );
       assert.match(error.message, message);
       assert.match(error.fix ?? "", fix);
-      assert.deepEqual(snapshot(repo, WRITTEN).filter((line) => !line.endsWith("absent")), []);
+      assert.deepEqual(
+        snapshot(repo, WRITTEN).filter((line) => !line.endsWith("absent")),
+        [],
+      );
     });
   }
 });
@@ -136,9 +188,14 @@ describe("stagecraft-encore init: what it writes", () => {
   });
 
   test("from_env lists the secrets the code declares, sorted, once each; node_modules and encore.gen are not read", () => {
-    const repo = appRepo({ secrets: ["STRIPE_KEY", "LOGTO_SECRET"], files: { "billing/keys.ts": 'secret("STRIPE_KEY"); secret(\'GITHUB_TOKEN\')' } });
+    const repo = appRepo({
+      secrets: ["STRIPE_KEY", "LOGTO_SECRET"],
+      files: { "billing/keys.ts": "secret(\"STRIPE_KEY\"); secret('GITHUB_TOKEN')" },
+    });
     init(repo);
-    const block = providerBlock(parseYaml(read(repo, "stagecraft.yml"))) as { dev: { encore_secrets: { from_env: string[]; mode: string } } };
+    const block = providerBlock(parseYaml(read(repo, "stagecraft.yml"))) as {
+      dev: { encore_secrets: { from_env: string[]; mode: string } };
+    };
     assert.deepEqual(block.dev.encore_secrets.from_env, ["GITHUB_TOKEN", "LOGTO_SECRET", "STRIPE_KEY"]);
   });
 
@@ -150,7 +207,10 @@ describe("stagecraft-encore init: what it writes", () => {
     const linked = appRepo({ secrets: ["A"], linked: true });
     init(linked);
     assert.match(read(linked, "stagecraft.yml"), /^ {10}mode: cloud$/m);
-    assert.match(read(linked, ".github/workflows/stagecraft-build.yml"), /ENCORE_AUTH_KEY: \$\{\{ secrets\.ENCORE_AUTH_KEY \}\}/);
+    assert.match(
+      read(linked, ".github/workflows/stagecraft-build.yml"),
+      /ENCORE_AUTH_KEY: \$\{\{ secrets\.ENCORE_AUTH_KEY \}\}/,
+    );
   });
 
   test("the compose file runs the published image pinned by tag, with Postgres only when the app has databases", () => {
@@ -158,7 +218,10 @@ describe("stagecraft-encore init: what it writes", () => {
     init(plain);
     const compose = parseYaml(read(plain, "compose.stagecraft.yml"));
     assert.equal(compose.services["stagecraft-dev"].image, publishedImageRef());
-    assert.match(publishedImageRef(), new RegExp(`^${PUBLISHED_IMAGE}:\\d+\\.\\d+\\.\\d+-encore${IMAGE_ENCORE_VERSION.replaceAll(".", "\\.")}$`));
+    assert.match(
+      publishedImageRef(),
+      new RegExp(`^${PUBLISHED_IMAGE}:\\d+\\.\\d+\\.\\d+-encore${IMAGE_ENCORE_VERSION.replaceAll(".", "\\.")}$`),
+    );
     assert.deepEqual(Object.keys(compose.services), ["stagecraft-dev"]);
     assert.equal(compose.services["stagecraft-dev"].environment.ENCORE_SQLDB_HOST, undefined);
 
@@ -169,7 +232,10 @@ describe("stagecraft-encore init: what it writes", () => {
     assert.equal(db.services["stagecraft-dev"].image, "registry.example/tools/stagecraft-encore:1.2.3");
     assert.equal(db.services["stagecraft-dev"].environment.ENCORE_SQLDB_HOST, "postgres:5432");
     assert.deepEqual(db.services["stagecraft-dev"].depends_on, { postgres: { condition: "service_healthy" } });
-    assert.match(read(withDb, ".github/workflows/stagecraft-build.yml"), /registry\.example\/tools\/stagecraft-encore:1\.2\.3 build --tag/);
+    assert.match(
+      read(withDb, ".github/workflows/stagecraft-build.yml"),
+      /registry\.example\/tools\/stagecraft-encore:1\.2\.3 build --tag/,
+    );
   });
 
   test("the devcontainer is built on the service: ports, node, the mounted app, and the service's own command", () => {
@@ -206,7 +272,13 @@ describe("stagecraft-encore init: safe to run", () => {
     const second = init(repo);
     assert.equal(second.code, 0);
     assert.deepEqual(snapshot(repo, WRITTEN), before);
-    assert.deepEqual(second.stdout.split("\n").filter((line) => /^\S+ +\S+$/.test(line) && !line.startsWith("Encore")).map((line) => line.split(/ +/)[0]), ["unchanged", "unchanged", "unchanged", "unchanged", "unchanged"]);
+    assert.deepEqual(
+      second.stdout
+        .split("\n")
+        .filter((line) => /^\S+ +\S+$/.test(line) && !line.startsWith("Encore"))
+        .map((line) => line.split(/ +/)[0]),
+      ["unchanged", "unchanged", "unchanged", "unchanged", "unchanged"],
+    );
     assert.doesNotMatch(second.stdout, /Next:/);
   });
 
@@ -219,17 +291,23 @@ describe("stagecraft-encore init: safe to run", () => {
     assert.deepEqual(error.facts["conflicts"], ["stagecraft.yml"]);
     assert.equal(read(repo, "stagecraft.yml"), "# mine\n");
     assert.equal(read(repo, ".gitignore"), "node_modules/\n");
-    for (const path of ["compose.stagecraft.yml", ".env.local", ".devcontainer/devcontainer.json"]) assert.throws(() => statSync(repo.path(path)));
+    for (const path of ["compose.stagecraft.yml", ".env.local", ".devcontainer/devcontainer.json"])
+      assert.throws(() => statSync(repo.path(path)));
   });
 
   test("--force overwrites what differs but keeps the env file's values and the .gitignore's lines", () => {
-    const repo = appRepo({ files: { "stagecraft.yml": "# mine\n", ".env.local": "API_KEY=kept\n", ".gitignore": "node_modules/\n" } });
+    const repo = appRepo({
+      files: { "stagecraft.yml": "# mine\n", ".env.local": "API_KEY=kept\n", ".gitignore": "node_modules/\n" },
+    });
     const { code, stdout } = init(repo, { force: true });
     assert.equal(code, 0);
     assert.match(stdout, /^overwrote +stagecraft\.yml$/m);
     assert.match(read(repo, "stagecraft.yml"), /provider: encore-ts/);
     assert.equal(read(repo, ".env.local"), "API_KEY=kept\n");
-    assert.equal(read(repo, ".gitignore"), "node_modules/\n\n# stagecraft-encore: Encore's local secrets and the dev env file\n.secrets.local.cue\n.env.local\n");
+    assert.equal(
+      read(repo, ".gitignore"),
+      "node_modules/\n\n# stagecraft-encore: Encore's local secrets and the dev env file\n.secrets.local.cue\n.env.local\n",
+    );
   });
 
   test("--dry-run prints each file's content (or a diff) and writes nothing", () => {
@@ -239,14 +317,27 @@ describe("stagecraft-encore init: safe to run", () => {
     assert.equal(code, 0);
     assert.deepEqual(snapshot(repo, WRITTEN), before);
     assert.match(stdout, /^would create +compose\.stagecraft\.yml\n {4}# Local development/m);
-    assert.match(stdout, /^would overwrite +\.devcontainer\/devcontainer\.json\n {4}--- \.devcontainer\/devcontainer\.json\tnow\n {4}\+\+\+ \.devcontainer\/devcontainer\.json\tinit\n/m);
+    assert.match(
+      stdout,
+      /^would overwrite +\.devcontainer\/devcontainer\.json\n {4}--- \.devcontainer\/devcontainer\.json\tnow\n {4}\+\+\+ \.devcontainer\/devcontainer\.json\tinit\n/m,
+    );
     assert.match(stdout, /^ {4}-\{\}$/m);
   });
 
   test("--dry-run without --force shows the conflict's diff and fails like the real run would", () => {
     const repo = appRepo({ files: { "stagecraft.yml": "# mine\n" } });
     let stdout = "";
-    assert.throws(() => runInit({ projectDir: repo.dir, force: false, dryRun: true, stdout: (text) => (stdout += text), stderr: () => {} }), /stagecraft\.yml already exists/);
+    assert.throws(
+      () =>
+        runInit({
+          projectDir: repo.dir,
+          force: false,
+          dryRun: true,
+          stdout: (text) => (stdout += text),
+          stderr: () => {},
+        }),
+      /stagecraft\.yml already exists/,
+    );
     assert.match(stdout, /^differs, would not write +stagecraft\.yml\n {4}--- stagecraft\.yml/m);
     assert.throws(() => statSync(repo.path("compose.stagecraft.yml")));
   });
