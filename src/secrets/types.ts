@@ -1,4 +1,5 @@
-// Encore's secret environment types and their aliases, case-sensitive as the CLI is.
+// Encore's secret environment types and their aliases, case-sensitive as the CLI is
+// (cli/cmd/encore/secrets/set.go: dev, prod, pr and ephemeral; ephemeral is preview, not local).
 export const SECRET_TYPES = ["development", "production", "preview", "local", "dev", "prod", "pr", "ephemeral"] as const;
 export type SecretType = (typeof SECRET_TYPES)[number];
 
@@ -10,7 +11,7 @@ const CANONICAL: Readonly<Record<SecretType, string>> = {
   preview: "preview",
   pr: "preview",
   local: "local",
-  ephemeral: "local",
+  ephemeral: "preview",
 };
 
 export function isSecretType(value: string): value is SecretType {

@@ -49,6 +49,11 @@ describe("resolveDevSettings", () => {
     });
   });
 
+  test("accepts local and ephemeral together: ephemeral is an alias of preview, not of local", () => {
+    const settings = resolveDevSettings({ dev: { ...minimal.dev, encore_secrets: { types: ["local", "ephemeral"] } } }, { projectDir: project.dir });
+    assert.deepEqual(settings.secrets.types, ["local", "ephemeral"]);
+  });
+
   test("resolves relative paths against the project dir and --listen overrides dev.listen", () => {
     const settings = resolveDevSettings(
       { dev: { ...minimal.dev, workdir: "api", node_extra_ca_certs: "certs/ca.pem", disable_telemetry: true } },
@@ -79,6 +84,7 @@ describe("resolveDevSettings", () => {
     ["an unknown secret type", { dev: { ...minimal.dev, encore_secrets: { types: ["dev", "staging"] } } }, `${P}.dev.encore_secrets.types[1]`, /"staging" is not an Encore secret type/],
     ["a secret type in the wrong case", { dev: { ...minimal.dev, encore_secrets: { types: ["Dev"] } } }, `${P}.dev.encore_secrets.types[0]`, /case-sensitive/],
     ["a type given twice through its alias", { dev: { ...minimal.dev, encore_secrets: { types: ["dev", "development"] } } }, `${P}.dev.encore_secrets.types[1]`, /listed twice/],
+    ["ephemeral beside pr, both aliases of preview", { dev: { ...minimal.dev, encore_secrets: { types: ["pr", "ephemeral"] } } }, `${P}.dev.encore_secrets.types[1]`, /"ephemeral" is listed twice/],
     ["an empty type list", { dev: { ...minimal.dev, encore_secrets: { types: [] } } }, `${P}.dev.encore_secrets.types`, /at least one type/],
     ["an invalid env var name", { dev: { ...minimal.dev, encore_secrets: { from_env: ["OK", "NOT-OK"] } } }, `${P}.dev.encore_secrets.from_env[1]`, /not a valid environment variable name/],
     ["an env var name with a newline", { dev: { ...minimal.dev, encore_secrets: { from_env: ["A\nB"] } } }, `${P}.dev.encore_secrets.from_env[0]`, /"A\\nB" is not a valid/],
