@@ -104,9 +104,9 @@ export function scanProject(projectDir: string): ProjectFacts {
   const appPath = locateApp(projectDir);
   const appDir = join(projectDir, appPath);
   const app = parseAppFile(readFileSync(join(appDir, "encore.app"), "utf8"));
-  if (app.problem)
+  if (!app.ok)
     throw invalidProject(
-      `${join(appDir, "encore.app")} is not valid JSON (${app.problem})`,
+      `${join(appDir, "encore.app")} is ${app.message}`,
       "fix encore.app; Encore cannot read it either",
     );
   const pkg = readPackageJson(join(appDir, "package.json"));
@@ -121,7 +121,7 @@ export function scanProject(projectDir: string): ProjectFacts {
     secrets: [...secrets].sort(),
     databases: findSqlDatabases(appDir),
     envFile: ENV_FILE_CANDIDATES.find((name) => isFile(join(appDir, name))),
-    appId: app.id,
+    appId: app.app.id || undefined,
     gitignore: existsSync(join(projectDir, ".gitignore"))
       ? readFileSync(join(projectDir, ".gitignore"), "utf8")
       : undefined,

@@ -156,6 +156,18 @@ describe("doctor", () => {
     assert.match((await doctor(p, { ENCORE_AUTH_KEY: "ek_x" })).byId("secrets").message, /has no id/);
   });
 
+  test("reads encore.app as Encore does (HuJSON): comments and trailing commas, and says when it is broken", async () => {
+    const p = await project(", encore_secrets: {from_env: [A]}");
+    p.write("encore.app", '// linked in the console\n{\n  "id": "hello-x7k2", // the cloud id\n  "lang": "typescript",\n}\n');
+    const { byId } = await doctor(p, { ENCORE_AUTH_KEY: "ek_x" });
+    assert.equal(byId("secrets").message, "app hello-x7k2 is linked and ENCORE_AUTH_KEY is set");
+    assert.equal(byId("encore-app").message, `${p.path("encore.app")} (typescript, linked to hello-x7k2)`);
+    p.write("encore.app", '{"id": "hello-x7k2",,}');
+    const broken = (await doctor(p, { ENCORE_AUTH_KEY: "ek_x" })).byId("encore-app");
+    assert.equal(broken.status, "fail");
+    assert.match(broken.message, /is not valid JSON with comments: PropertyNameExpected at line 1, column 21/);
+  });
+
   test("the CLI prints one table, or JSON, never a secret or the auth key, and exits 1 on a failure", async () => {
     const p = await project(", encore_secrets: {from_env: [SECRET_A]}", { ".env.local": "SECRET_A=doctor-secret-value\n" });
     const world = await doubleWorld();

@@ -115,6 +115,19 @@ describe("app root", () => {
     assert.equal(r.stderr, "error: encore.app is a directory, not a file\n");
   });
 
+  test("reads encore.app as HuJSON: comments and trailing commas after a value; a lone or doubled comma fails", async () => {
+    const crash = '{"run":{"mode":"crash-at-start"}}';
+    const good = await box({ "encore.app": '// app\n{\n  "ID": "a,}", /* Go matches keys case-insensitively */\n  "lang": "go",\n}\n' });
+    const ok = await encore(["run", "--port", String(await freePort())], { cwd: good.app, env: good.env({ ENCORE_DOUBLE_SCENARIO: crash }) });
+    assert.match(ok.stderr, /simulated by ENCORE_DOUBLE_SCENARIO/);
+    for (const text of ["{,}", '{"id": "x",,}', '[1,]', '{"id": "x" /* open']) {
+      const b = await box({ "encore.app": text });
+      const r = await encore(["run", "--port", String(await freePort())], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: crash }) });
+      assert.equal(r.code, 1, text);
+      assert.match(stripAnsi(r.stderr), /failed to resolve app: appfile\.Parse/, text);
+    }
+  });
+
   test("finds encore.app in a parent directory", async () => {
     const b = await box({ "encore.app": "{}", "svc/deep/.keep": "" });
     const r = await encore(["run"], { cwd: join(b.app, "svc", "deep"), env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}' }) });

@@ -57,17 +57,17 @@ describe("parseAppFile (HuJSON)", () => {
       "hello-x7k2",
       false,
     ],
-    ["an empty id: not linked", '{"id": ""}', undefined, false],
-    ["no id: not linked", '{"lang": "typescript"}', undefined, false],
-    ["a non-string id: not linked", '{"id": 42}', undefined, false],
+    ["an empty id: not linked", '{"id": ""}', "", false],
+    ["no id: not linked", '{"lang": "typescript"}', "", false],
+    ["a non-string id: Encore cannot read it", '{"id": 42}', undefined, true],
     ["a URL inside a string is not a comment", '{"id": "a//b"}', "a//b", false],
-    ["broken JSON names the problem", '{"id": "x"', "x", true],
+    ["broken JSON names the problem", '{"id": "x"', undefined, true],
   ];
   for (const [name, text, id, problem] of cases) {
     test(name, () => {
       const parsed = parseAppFile(text);
-      assert.equal(parsed.id, id);
-      assert.equal(parsed.problem !== undefined, problem);
+      assert.equal(parsed.ok ? parsed.app.id : undefined, id);
+      assert.equal(!parsed.ok, problem);
     });
   }
 });

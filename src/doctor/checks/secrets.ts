@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { readAppFile } from "../../encore/app-file.ts";
 import { definedEnv } from "../../env/environment.ts";
 import { findAuthKey } from "../../provider/encore-ts/login.ts";
 import { LOCAL_SECRETS_FILE, gitIgnores } from "../../secrets/local-store.ts";
@@ -27,13 +28,8 @@ export const checkSecrets: Check = async (ctx) => {
   return [pass("secrets", `app ${linked} is linked and ${key ? `${key.variable} is set` : "Encore has a login"}`)];
 };
 
-/** encore.app is JSON with comments; only the id matters here. */
+/** The Encore Cloud id in encore.app (HuJSON), when the app is linked. */
 function appId(file: string): string | undefined {
-  try {
-    const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "");
-    const id = (JSON.parse(text) as { id?: unknown }).id;
-    return typeof id === "string" && id !== "" ? id : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readAppFile(file);
+  return read.ok && read.app.id !== "" ? read.app.id : undefined;
 }
