@@ -13,5 +13,8 @@ await build({
   target: "node22",
   format: "cjs",
   legalComments: "none",
+  // jsonc-parser's "main" is a UMD build whose require() calls sit in a factory esbuild
+  // cannot follow (the bundle then fails at run time); its "module" build bundles cleanly.
+  mainFields: ["module", "main"],
   logLevel: "warning",
 });
