@@ -74,6 +74,15 @@ export function checkRules(raw: unknown, ctx: RuleContext): Issue[] {
     if (build.config !== undefined && build.skip_config === true) {
       issues.push({ path: at("build.skip_config"), message: "cannot be true together with build.config", fix: "keep one: build.config to use an infra config, or skip_config: true to build without one" });
     }
+    if (build.skip_config === true) {
+      // With --skip-config Encore generates no infra config, and --services/--gateways only
+      // feed that config (cli/daemon/export/export.go): they would be silently ignored.
+      for (const field of ["services", "gateways"] as const) {
+        if (Array.isArray(build[field]) && build[field].length > 0) {
+          issues.push({ path: at(`build.${field}`), message: "is ignored by Encore when build.skip_config is true (the image holds every service and gateway)", fix: `remove build.${field}, or set skip_config: false (with build.config) to build only some` });
+        }
+      }
+    }
     issues.push(...checkReference(ctx, build));
   }
   return issues;

@@ -164,6 +164,8 @@ describe("resolveBuildSettings", () => {
     ["a tag with a newline", {}, undefined, "v1\nx", "--tag", /"v1\\nx"/],
     ["an empty tag", {}, undefined, "", "--tag", /must start/],
     ["a build workdir outside the project", { build: { workdir: "/" } }, undefined, "v1", `${P}.build.workdir`, /outside the project/],
+    ["services with skip_config, which Encore ignores", { build: { skip_config: true, services: ["hello"] } }, undefined, "v1", `${P}.build.services`, /ignored by Encore when build\.skip_config is true/],
+    ["gateways with skip_config, which Encore ignores", { build: { skip_config: true, gateways: ["api-gateway"] } }, undefined, "v1", `${P}.build.gateways`, /ignored by Encore when build\.skip_config is true/],
     ["a tag + suffix over 128 characters", { build: { docker_tag_suffix: `-${"s".repeat(60)}` } }, undefined, "t".repeat(70), `${P}.build`, /image reference is invalid/],
   ];
   for (const [name, block, registry, tag, path, message] of cases) {
@@ -173,6 +175,7 @@ describe("resolveBuildSettings", () => {
         (error: unknown) => {
           assert.ok(error instanceof ProviderError);
           assert.equal(error.operation, "build");
+          assert.equal(error.category, "INVALID_CONFIG");
           const hit = error.issues.find((issue) => issue.path === path);
           assert.ok(hit, JSON.stringify(error.issues));
           assert.match(hit.message, message);

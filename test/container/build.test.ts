@@ -13,7 +13,7 @@ import { deferred } from "../support/cleanup.ts";
 import { IMAGE_REPOSITORY, helloCompose, helloProject, runToolbox, toolboxImage, type HelloCopy } from "./toolbox.ts";
 
 const BASE_IMAGE = "node:24-bookworm-slim"; // STAND-IN under the real name
-const BUILD_ARGV = ["build", "docker", `--base=${BASE_IMAGE}`, "--arch=amd64", "--skip-config", "--services=hello"];
+const BUILD_ARGV = ["build", "docker", `--base=${BASE_IMAGE}`, "--arch=amd64", "--skip-config"];
 
 let image: string;
 const defer = deferred("file");

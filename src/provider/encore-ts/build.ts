@@ -59,6 +59,11 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
   const log = opts.log;
   const prepared = prepareBuild(opts);
   const { imageRef } = prepared;
+  const { services, gateways } = prepared.settings.flags;
+  if (services?.length && !gateways?.length) {
+    // cli/daemon/export/infra_config.go: given services and no gateways, none is hosted.
+    log.warn(`build.services without build.gateways: the image hosts no gateway, so it serves no public API`, { services });
+  }
   const background = new Background();
   try {
     for (const step of buildSteps(prepared)) {

@@ -129,6 +129,23 @@ backend:
     world.remove();
   });
 
+  test("warns that services without gateways build an image with no gateway", async () => {
+    const { project, world } = await fixture();
+    project.write("backend/infra.json", "{}");
+    project.write("stagecraft.yml", `project: {registry: ghcr.io/acme}
+backend:
+  provider: encore-ts
+  providers:
+    encore-ts:
+      build: {workdir: backend, push: true, config: infra.json, services: [api]}
+`);
+    const finished = await runCli(["build", "--tag", "v3"], { cwd: project.dir, env: world.env({ DOCKER_HOST: "unix:///nonexistent.sock" }) });
+    assert.equal(finished.code, 0, finished.stderr);
+    assert.match(finished.stderr, /WARN .*build\.services without build\.gateways: the image hosts no gateway, so it serves no public API/);
+    project.remove();
+    world.remove();
+  });
+
   test("--tag defaults to the commit (12 hex digits), with -dirty for uncommitted changes, and GITHUB_OUTPUT gets image=<ref>", async () => {
     const { project, world, env } = await fixture();
     const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project.dir, encoding: "utf8" }).trim();
