@@ -1,7 +1,8 @@
 #!/bin/sh
 # Entrypoint of the stagecraft-encore image (run by tini). In order:
 #
-#  1. Routes the command. Runner commands and leading flags go to the runner, started
+#  1. Routes the command. Runner commands (dev, build, test, plan, doctor, init, version, help)
+#     and leading flags go to the runner, started
 #     with node directly; no command means `dev`; anything else runs as given
 #     (`encore db shell hello`, `bash`).
 #  2. Points Docker clients at an engine: DOCKER_HOST when set, else a mounted socket,
@@ -32,7 +33,8 @@ fi
 case $1 in
 	# A small young generation keeps the relay's peak memory down (garbage from millions of
 	# relayed lines is collected sooner) at the same throughput; it applies to the runner only.
-	dev | build | version | help | doctor | plan | init | -*) set -- node --max-semi-space-size=2 "$RUNNER" "$@" ;;
+	# `test` is the runner's (it shadows /usr/bin/test, which `sh -c 'test …'` still reaches).
+	dev | build | test | version | help | doctor | plan | init | -*) set -- node --max-semi-space-size=2 "$RUNNER" "$@" ;;
 esac
 
 # 2. The Docker engine. Encore's daemon runs `docker run` for databases and loads built

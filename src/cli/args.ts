@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../errors/index.ts";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../logging/record.ts";
 
-export const COMMANDS = ["dev", "build", "plan", "doctor", "init", "version", "help"] as const;
+export const COMMANDS = ["dev", "build", "test", "plan", "doctor", "init", "version", "help"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL_OPTIONS = {
@@ -14,6 +14,7 @@ const GLOBAL_OPTIONS = {
 const COMMAND_OPTIONS = {
   dev: { config: { type: "string" }, "project-dir": { type: "string" }, listen: { type: "string" } },
   build: { config: { type: "string" }, "project-dir": { type: "string" }, tag: { type: "string" }, push: { type: "boolean" }, output: { type: "string" } },
+  test: { config: { type: "string" }, "project-dir": { type: "string" } },
   plan: {
     config: { type: "string" },
     "project-dir": { type: "string" },
@@ -28,7 +29,7 @@ const COMMAND_OPTIONS = {
   help: {},
 } as const;
 
-export const PLAN_TARGETS = ["dev", "build"] as const;
+export const PLAN_TARGETS = ["dev", "build", "test"] as const;
 
 export interface Invocation {
   command: CommandName;
@@ -50,6 +51,8 @@ export interface Invocation {
   force: boolean;
   dryRun: boolean;
   image?: string | undefined;
+  /** `test -- ARGS` (and `plan test -- ARGS`): for the app's test runner, passed on as given. */
+  testArgs: string[];
 }
 
 function isCommand(value: string | undefined): value is CommandName {
@@ -57,7 +60,11 @@ function isCommand(value: string | undefined): value is CommandName {
 }
 
 /** Parses argv (without node and the script). Flags may come before or after the command. Pure. */
-export function parseInvocation(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Invocation {
+export function parseInvocation(all: readonly string[], env: Readonly<Record<string, string | undefined>>): Invocation {
+  // Everything after the first `--` belongs to the app's test runner and is not parsed here.
+  const terminator = all.indexOf("--");
+  const argv = terminator === -1 ? all : all.slice(0, terminator);
+  const testArgs = terminator === -1 ? [] : all.slice(terminator + 1);
   const named = firstPositional(argv);
   if (named !== undefined && !isCommand(named)) {
     throw new UsageError(`unknown command "${named}"`, `commands: ${COMMANDS.join(", ")}; run \`stagecraft-encore --help\``);
@@ -84,7 +91,11 @@ export function parseInvocation(argv: readonly string[], env: Readonly<Record<st
     if (!match || rest.length > 0) throw new UsageError(`plan takes one of ${PLAN_TARGETS.join(", ")}${wanted ? `, not "${positionals.join(" ")}"` : ""}`, "e.g. stagecraft-encore plan dev --json");
     target = match;
   } else if (positionals.length > 0) {
-    throw new UsageError(`unexpected argument "${positionals[0]}" for ${command}`, `run \`stagecraft-encore ${command} --help\``);
+    const hint = command === "test" ? "arguments for the test runner go after --: stagecraft-encore test -- <args>" : `run \`stagecraft-encore ${command} --help\``;
+    throw new UsageError(`unexpected argument "${positionals[0]}" for ${command}`, hint);
+  }
+  if (terminator !== -1 && command !== "test" && target !== "test") {
+    throw new UsageError(`arguments after -- are only taken by test (and plan test), not by ${command}`, "e.g. stagecraft-encore test -- --reporter=tap");
   }
 
   const string = (key: string) => (typeof values[key] === "string" ? (values[key] as string) : undefined);
@@ -105,6 +116,7 @@ export function parseInvocation(argv: readonly string[], env: Readonly<Record<st
     force: values.force === true,
     dryRun: values["dry-run"] === true,
     image: string("image"),
+    testArgs,
   };
 }
 

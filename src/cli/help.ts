@@ -17,7 +17,8 @@ Usage: stagecraft-encore <command> [options]
 Commands:
   dev       sync secrets, run the Encore dev server, stop it gracefully on SIGINT/SIGTERM
   build     build the backend image with encore build docker; prints the image reference
-  plan      print the steps dev or build would take (argv, cwd, environment keys), running nothing
+  test      run the app's tests with encore test, prepared as for dev; exits with their code
+  plan      print the steps dev, build or test would take (argv, cwd, environment keys), running nothing
   doctor    check the setup: config, encore, project, CA, Docker, databases, ports, secrets
   init      set up an existing Encore app: stagecraft.yml, compose file, devcontainer, CI workflow
   version   print the version
@@ -27,7 +28,8 @@ ${GLOBAL}
 
 Logs and errors go to stderr; stdout carries results only.
 Exit codes: 0 ok, 2 invalid config or usage, 3 invalid project, 4 encore (or docker) not available,
-5 secret sync failed, 6 dev server failed, 7 build failed, 70 internal error; doctor: 1 when a check fails.`,
+5 secret sync failed, 6 dev server failed, 7 build failed, 70 internal error; doctor: 1 when a check fails;
+test: the test command's own code once the tests have started (130 when stopped by SIGINT).`,
   dev: `Usage: stagecraft-encore dev [--config PATH] [--project-dir DIR] [--listen HOST:PORT]
 
 Runs \`encore run --debug --verbose --watch --listen <listen> --browser=never\` after syncing
@@ -52,9 +54,26 @@ Options:
 ${INPUTS}
 
 ${GLOBAL}`,
-  plan: `Usage: stagecraft-encore plan dev|build [--json] [dev or build options]
+  test: `Usage: stagecraft-encore test [--config PATH] [--project-dir DIR] [-- ARGS]
 
-A dry run: the exact steps dev or build would take, in order (each encore call's argv and cwd,
+Runs \`encore test [ARGS]\` in dev.workdir with dev's preparation (environment, extra CA,
+telemetry, secrets in local mode; dev.env_file is optional here). Encore runs the app's
+package.json "test" script with its environment; ARGS after -- go to it as given.
+stdin, stdout and stderr are the tests' own: stdout is their output, not a result of ours.
+
+Exit codes: before the tests start, the usual ones (2 config, 3 project, e.g. no "test"
+script, 4 encore not available); after, the test command's own code, which is none of
+ours (1 for failing tests or an app encore cannot compile). SIGINT or SIGTERM stops the
+tests (SIGINT to their process group, SIGKILL after dev.shutdown.timeout_ms or a second
+signal) and exits 130 (SIGINT) or 143 (SIGTERM).
+
+Options:
+${INPUTS}
+
+${GLOBAL}`,
+  plan: `Usage: stagecraft-encore plan dev|build|test [--json] [the options of dev, build or test]
+
+A dry run: the exact steps dev, build or test would take, in order (each encore call's argv and cwd,
 where stdin comes from) and every environment key with its source (process, env_file, config).
 Nothing runs, and no secret value or auth key is printed, not even with --json.
 
@@ -63,6 +82,7 @@ Options:
 ${INPUTS}
   --listen HOST:PORT   (dev) as for dev
   --tag TAG, --push    (build) as for build
+  -- ARGS              (test) as for test
 
 ${GLOBAL}`,
   doctor: `Usage: stagecraft-encore doctor [--json] [--config PATH] [--project-dir DIR]

@@ -114,12 +114,15 @@ async function dispatch(invocation: Invocation, io: Io, log: Logger): Promise<nu
       const plan =
         target === "dev"
           ? ctx.provider.planDev(devOptions(ctx, invocation, io))
-          : ctx.provider.planBuild({ ...(await buildOptions(ctx, invocation, io)) });
+          : target === "test"
+            ? ctx.provider.planTest(testOptions(ctx, invocation, io))
+            : ctx.provider.planBuild({ ...(await buildOptions(ctx, invocation, io)) });
       io.stdout.write(invocation.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
       return 0;
     }
     case "dev":
     case "build":
+    case "test":
       if (invocation.help) break;
       return runOperation(invocation.command, invocation, io, log);
   }
@@ -135,6 +138,8 @@ async function runOperation(operation: Operation, invocation: Invocation, io: Io
       await ctx.provider.dev({ ...devOptions(ctx, invocation, io), force: stop.force }, stop.signal);
       return 0;
     }
+    // The test command's own exit code, passed through: not one of the categories.
+    if (operation === "test") return await ctx.provider.test({ ...testOptions(ctx, invocation, io), force: stop.force }, stop.signal);
     let built: BuiltImage | undefined;
     const options = await buildOptions(ctx, invocation, io);
     const imageRef = await ctx.provider.buildDocker({ ...options, onBuilt: (result) => (built = result) }, stop.signal);
@@ -149,6 +154,10 @@ async function runOperation(operation: Operation, invocation: Invocation, io: Io
 
 function devOptions(ctx: Context, invocation: Invocation, io: Io) {
   return { env: io.env, listen: invocation.listen, workDir: ctx.projectDir, config: ctx.config, log: ctx.log };
+}
+
+function testOptions(ctx: Context, invocation: Invocation, io: Io) {
+  return { env: io.env, args: invocation.testArgs, workDir: ctx.projectDir, config: ctx.config, log: ctx.log };
 }
 
 async function buildOptions(ctx: Context, invocation: Invocation, io: Io) {

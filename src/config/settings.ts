@@ -119,6 +119,30 @@ export function resolveDevSettings(raw: unknown, ctx: DevContext): DevSettings {
   };
 }
 
+/** What test needs: dev's preparation without the server; env_file is optional (CI supplies the environment). */
+export interface TestSettings extends Omit<DevSettings, "envFile" | "listen" | "readinessTimeoutMs"> {
+  envFile: string | undefined;
+}
+
+export function resolveTestSettings(raw: unknown, ctx: { projectDir: string; source?: string | undefined }): TestSettings {
+  const { dev } = validated(raw, { projectDir: ctx.projectDir, operation: "test" }, ctx.source);
+  return {
+    projectDir: ctx.projectDir,
+    workDir: dev.workdir ? resolve(ctx.projectDir, dev.workdir) : ctx.projectDir,
+    envFile: dev.env_file ? resolve(ctx.projectDir, dev.env_file) : undefined,
+    disableTelemetry: dev.disable_telemetry,
+    caFile: dev.node_extra_ca_certs ? resolve(ctx.projectDir, dev.node_extra_ca_certs) : undefined,
+    secrets: {
+      types: dev.encore_secrets.types as SecretType[],
+      fromEnv: dev.encore_secrets.from_env,
+      concurrency: dev.encore_secrets.concurrency,
+      mode: dev.encore_secrets.mode,
+      skipUnchanged: dev.encore_secrets.skip_unchanged,
+    },
+    shutdownTimeoutMs: dev.shutdown.timeout_ms,
+  };
+}
+
 export interface BuildContext {
   projectDir: string;
   imageTag: string;

@@ -44,6 +44,15 @@ export function secretSetArgs(name: string, types: readonly string[]): string[] 
   return ["secret", "set", "--type", types.join(","), name];
 }
 
+/**
+ * `encore test` parses none of its arguments but --prepare, --trace, --codegen-debug and
+ * --no-color and hands the rest to the app's `test` script (cli/cmd/encore/test.go), so
+ * the user's arguments go on as given.
+ */
+export function testArgs(args: readonly string[]): string[] {
+  return ["test", ...args];
+}
+
 export function versionArgs(): string[] {
   return ["version"];
 }

@@ -15,5 +15,5 @@ export const USAGE_EXIT_CODE = 2;
 /** A bug in this tool (sysexits EX_SOFTWARE). */
 export const INTERNAL_EXIT_CODE = 70;
 
-/** `init` sets a project up; its errors carry the same categories. */
-export type Operation = "dev" | "build" | "init";
+/** What the runner was doing; errors and log records carry it (`init` sets a project up). */
+export type Operation = "dev" | "build" | "test" | "init";

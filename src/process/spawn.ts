@@ -66,6 +66,40 @@ export function startProcess(spec: CommandSpec, onLine: LineHandler, batch?: Bat
   };
 }
 
+/**
+ * Starts a command that owns the runner's stdin, stdout and stderr (`encore test`: its output
+ * is the result, not something to relay), in a process group of its own. `kill` signals the
+ * whole group, as a terminal's Ctrl-C does: `encore test` waits for the test process after a
+ * SIGINT of its own, so only the group signal reaches the tests.
+ */
+export function startForeground(spec: CommandSpec): RunningProcess {
+  const child = execa(spec.file, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env,
+    extendEnv: false,
+    reject: false,
+    stdio: "inherit",
+    detached: true,
+  });
+  let running = true;
+  const exited = child.then((result) => {
+    running = false;
+    return exitOf(result);
+  });
+  return {
+    pid: child.pid,
+    exited,
+    kill: (signal) => {
+      if (!running || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal); // the group is gone; the leader may still be exiting
+      }
+    },
+  };
+}
+
 function start(spec: CommandSpec, input: string | undefined, signal?: AbortSignal): ResultPromise<{ reject: false; buffer: false }> {
   return execa(spec.file, [...spec.args], {
     cwd: spec.cwd,

@@ -37,6 +37,17 @@ export interface BuildDockerOptions {
   onBuilt?: ((build: BuiltImage) => void) | undefined;
 }
 
+export interface TestOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Arguments for the app's test runner, passed on after `encore test`. */
+  args: readonly string[];
+  workDir: string;
+  config: ProviderConfig;
+  log: Logger;
+  /** Aborted by a second stop signal: skip the grace period. */
+  force?: AbortSignal | undefined;
+}
+
 export interface BuiltImage {
   imageRef: string;
   pushed: boolean;
@@ -74,8 +85,15 @@ export interface BackendProvider {
   dev(opts: DevOptions, signal: AbortSignal): Promise<void>;
   /** Resolves to the exact image reference built (docs/provider-contract.md §Image reference). */
   buildDocker(opts: BuildDockerOptions, signal: AbortSignal): Promise<string>;
+  /**
+   * Runs the app's tests with dev's preparation; resolves to the exit code of the test
+   * command itself (not a category), or rejects with a ProviderError before the tests start.
+   */
+  test(opts: TestOptions, signal: AbortSignal): Promise<number>;
   /** The steps `dev` would take, without running any of them. */
   planDev(opts: DevOptions): Plan;
   /** The steps `buildDocker` would take, without running any of them. */
   planBuild(opts: BuildDockerOptions): Plan;
+  /** The steps `test` would take, without running any of them. */
+  planTest(opts: TestOptions): Plan;
 }

@@ -53,6 +53,22 @@ describe("parseInvocation", () => {
   }
 });
 
+describe("test arguments", () => {
+  test("everything after the first -- goes to the test runner unparsed, flags and a second -- included", () => {
+    const inv = parseInvocation(["--log-level", "warn", "test", "--project-dir", "p", "--", "--reporter=tap", "--", "-x", "file.test.ts"], {});
+    assert.deepEqual([inv.command, inv.logLevel, inv.projectDir, inv.testArgs], ["test", "warn", "p", ["--reporter=tap", "--", "-x", "file.test.ts"]]);
+    assert.deepEqual(parseInvocation(["test"], {}).testArgs, []);
+    assert.deepEqual(parseInvocation(["plan", "test", "--json", "--", "-v"], {}).testArgs, ["-v"]);
+  });
+
+  test("test refuses loose arguments and unknown flags before --, and other commands refuse --", () => {
+    assert.throws(() => parseInvocation(["test", "file.test.ts"], {}), (error: UsageError) => /unexpected argument "file.test.ts" for test/.test(error.message) && /after --/.test(error.fix));
+    assert.throws(() => parseInvocation(["test", "--reporter=tap"], {}), /Unknown option '--reporter'/);
+    assert.throws(() => parseInvocation(["dev", "--", "x"], {}), /arguments after -- are only taken by test/);
+    assert.throws(() => parseInvocation(["plan", "dev", "--", "x"], {}), /arguments after -- are only taken by test/);
+  });
+});
+
 describe("usage errors on the command line", () => {
   test("show control characters escaped, never raw", async () => {
     const { runCli } = await import("../support/cli.ts");

@@ -16,6 +16,13 @@ export interface Finished {
   stderr: string;
 }
 
+export interface CliOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Written to the runner's stdin, which is then closed; stdin is /dev/null without it. */
+  input?: string;
+}
+
 /** The runner as a user runs it: a separate process, observed through its output and exit. */
 export class RunningCli {
   readonly child: ChildProcess;
@@ -24,8 +31,13 @@ export class RunningCli {
   readonly #waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   readonly #done: Promise<Finished>;
 
-  constructor(args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }) {
-    this.child = spawn(process.execPath, ["--import", TSX, CLI, ...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  constructor(args: readonly string[], options: CliOptions) {
+    this.child = spawn(process.execPath, ["--import", TSX, CLI, ...args], {
+      cwd: options.cwd,
+      env: options.env as NodeJS.ProcessEnv,
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    if (options.input !== undefined) this.child.stdin!.end(options.input);
     this.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (this.stdout += chunk));
     createInterface({ input: this.child.stderr! }).on("line", (line) => {
       this.stderr += `${line}\n`;
@@ -58,7 +70,7 @@ export class RunningCli {
   }
 }
 
-export function runCli(args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }): Promise<Finished> {
+export function runCli(args: readonly string[], options: CliOptions): Promise<Finished> {
   return new RunningCli(args, options).finished();
 }
 

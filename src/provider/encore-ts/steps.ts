@@ -6,6 +6,7 @@ import type { SecretCall } from "../../secrets/plan.ts";
 import type { Plan, PlanStep } from "../types.ts";
 import type { PreparedBuild } from "./build.ts";
 import type { PreparedDev } from "./dev.ts";
+import type { PreparedTest } from "./test.ts";
 import type { AuthKey } from "./login.ts";
 
 // The steps dev and build execute, in order. `dev`/`buildDocker` run exactly these, and
@@ -18,7 +19,8 @@ export type Step =
   | { kind: "secrets"; calls: readonly SecretCall[]; base: Omit<CommandSpec, "args">; concurrency: number; skipUnchanged: boolean }
   | { kind: "local-secrets"; file: string; names: readonly string[] }
   | { kind: "run"; spec: CommandSpec }
-  | { kind: "build"; spec: CommandSpec; imageRef: string };
+  | { kind: "build"; spec: CommandSpec; imageRef: string }
+  | { kind: "test"; spec: CommandSpec };
 
 function loginStep(key: AuthKey | undefined, base: Omit<CommandSpec, "args">): Step[] {
   return key ? [{ kind: "login", key, spec: { ...base, args: authLoginArgs(key.value) } }] : [];
@@ -35,6 +37,17 @@ export function devSteps(prepared: PreparedDev): Step[] {
   return [{ kind: "version", spec: prepared.version }, ...loginStep(prepared.authKey, prepared.base), ...secrets, { kind: "run", spec: prepared.run }];
 }
 
+/**
+ * dev's preparation, then `encore test`. Secrets are prepared in local mode only (Encore's
+ * local store, which `encore test` reads); in cloud mode the tests read what Encore Cloud
+ * holds, and a CI test run does not write to it.
+ */
+export function testSteps(prepared: PreparedTest): Step[] {
+  const secrets: Step[] =
+    prepared.settings.secrets.mode === "local" ? [{ kind: "local-secrets", file: prepared.localSecretsFile, names: prepared.secretNames }] : [];
+  return [{ kind: "version", spec: prepared.version }, ...loginStep(prepared.authKey, prepared.base), ...secrets, { kind: "test", spec: prepared.test }];
+}
+
 export function buildSteps(prepared: PreparedBuild): Step[] {
   const { build } = prepared;
   // Pushing goes straight to the registry; only loading needs a local engine.
@@ -44,7 +57,7 @@ export function buildSteps(prepared: PreparedBuild): Step[] {
 
 /** What a person or a machine reads: argv, cwd, where stdin comes from; never a value. */
 export function renderPlan(
-  operation: "dev" | "build",
+  operation: Plan["operation"],
   steps: readonly Step[],
   env: Environment,
   withheld: readonly string[],
@@ -75,6 +88,8 @@ export function renderPlan(
         return [command("run the dev server", step.spec)];
       case "build":
         return [command(`build ${step.imageRef}`, step.spec)];
+      case "test":
+        return [command("run the tests (stdin, stdout and stderr are the tests' own)", step.spec)];
     }
   });
   return {

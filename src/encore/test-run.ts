@@ -1,0 +1,58 @@
+import { constants } from "node:os";
+import type { Logger } from "../logging/logger.ts";
+import { startForeground, type CommandSpec, type Exit } from "../process/spawn.ts";
+import { describeExit, stopGracefully } from "./stop.ts";
+
+export interface TestRunOptions {
+  spec: CommandSpec;
+  /** After SIGINT to the tests' process group, how long before SIGKILL. */
+  shutdownTimeoutMs: number;
+  log: Logger;
+  /** The first stop signal: SIGINT to the tests, then wait. */
+  signal: AbortSignal;
+  /** The second: SIGKILL now. */
+  force?: AbortSignal | undefined;
+}
+
+/**
+ * Runs `encore test` with the runner's own stdin, stdout and stderr, and returns the exit
+ * code the runner should exit with: the test command's own. A run stopped on request exits
+ * 128 + the signal's number (130 for SIGINT), as a shell reports it, so an interrupted run
+ * never reads as a pass, even when the test runner exits 0 on SIGINT.
+ */
+export async function runTests(options: TestRunOptions): Promise<number> {
+  const { spec, log, signal } = options;
+  log.info(`running the tests: encore ${spec.args.join(" ")}`, { cwd: spec.cwd });
+  const started = performance.now();
+  const child = startForeground(spec);
+  const outcome = await Promise.race([
+    child.exited.then((exit) => ({ exit, stoppedBy: undefined })),
+    new Promise<{ exit: undefined; stoppedBy: string }>((resolve) => {
+      const onAbort = () => resolve({ exit: undefined, stoppedBy: String(signal.reason ?? "SIGINT") });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    }),
+  ]);
+  if (outcome.stoppedBy !== undefined) {
+    log.warn("stopping the tests (SIGINT to encore test and the test process)");
+    const { exit, forced } = await stopGracefully(child, options.shutdownTimeoutMs, options.force);
+    log.warn(`tests stopped on request${forced ? " (forced with SIGKILL)" : ""}; encore test ${describeExit(exit)}`);
+    return signalExitCode(outcome.stoppedBy);
+  }
+  const code = exitCodeOf(outcome.exit);
+  const durationMs = Math.round(performance.now() - started);
+  if (code === 0) log.info("tests passed", { durationMs });
+  else log.warn(`tests failed: encore test ${describeExit(outcome.exit)}; exiting with its code ${code}`, { durationMs, exitCode: code });
+  return code;
+}
+
+/** The test command's code; death by a signal as a shell reports it (128 + its number). */
+export function exitCodeOf(exit: Exit): number {
+  if (exit.signal) return signalExitCode(exit.signal);
+  return exit.exitCode ?? 1;
+}
+
+export function signalExitCode(name: string): number {
+  const number = (constants.signals as Record<string, number | undefined>)[name];
+  return 128 + (number ?? constants.signals.SIGINT);
+}

@@ -1,0 +1,118 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { resolveTestSettings, type TestSettings } from "../../config/settings.ts";
+import { testArgs, versionArgs } from "../../encore/commands.ts";
+import { runTests, signalExitCode } from "../../encore/test-run.ts";
+import { ProviderError } from "../../errors/index.ts";
+import { toRecord, type Environment } from "../../env/environment.ts";
+import type { CommandSpec } from "../../process/spawn.ts";
+import { LOCAL_SECRETS_FILE, writeLocalSecrets } from "../../secrets/local-store.ts";
+import { secretValues } from "../../secrets/plan.ts";
+import type { Plan, TestOptions } from "../types.ts";
+import { prepareEnvironment } from "./environment.ts";
+import { findAuthKey, withheldAuthVariables, type AuthKey } from "./login.ts";
+import { requireAppRoot, requireEncore } from "./preflight.ts";
+import { Background, runCommonStep } from "./run-step.ts";
+import { renderPlan, testSteps } from "./steps.ts";
+
+/** Everything test will do, decided before anything runs; `plan test` prints this same object. */
+export interface PreparedTest {
+  settings: TestSettings;
+  appDir: string;
+  env: Environment;
+  withheld: readonly string[];
+  authKey: AuthKey | undefined;
+  /** from_env secrets with a value; written to Encore's local store in local mode. */
+  secretNames: readonly string[];
+  base: Omit<CommandSpec, "args">;
+  version: CommandSpec;
+  test: CommandSpec;
+  localSecretsFile: string;
+}
+
+/** dev's preparation (validation, preflight, environment, CA, telemetry) for `encore test`. */
+export function prepareTest(opts: TestOptions): PreparedTest {
+  const { log } = opts;
+  const settings = resolveTestSettings(opts.config.block, { projectDir: opts.workDir, source: opts.config.source });
+  const encore = requireEncore(opts.env.PATH, "test");
+  const appDir = requireAppRoot(settings.workDir, "test", "backend.providers.encore-ts.dev.workdir");
+  requireTestScript(appDir);
+  const env = prepareEnvironment({
+    operation: "test",
+    processEnv: opts.env,
+    envFile: settings.envFile,
+    disableTelemetry: settings.disableTelemetry,
+    caFile: settings.caFile,
+    log,
+  });
+  const authKey = findAuthKey(opts.env);
+  log.redactor.add([...secretValues(settings.secrets.fromEnv, env), authKey?.value]);
+  const withheld = [...settings.secrets.fromEnv, ...withheldAuthVariables()];
+  const record = toRecord(env, withheld);
+  return {
+    settings,
+    appDir,
+    env,
+    withheld,
+    authKey,
+    secretNames: settings.secrets.fromEnv.filter((name) => env.get(name)?.value),
+    base: { file: encore, cwd: appDir, env: record },
+    version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
+    test: { file: encore, args: testArgs(opts.args), cwd: settings.workDir, env: record },
+    localSecretsFile: join(appDir, LOCAL_SECRETS_FILE),
+  };
+}
+
+/**
+ * `encore test` runs the app's package.json `test` script and, without one, exits 1 with
+ * "application does not define any tests" (tsparser/src/builder/test.rs): the same code as a
+ * failing test. Checked here first, so a missing script is INVALID_PROJECT, not a test failure.
+ * A package.json that is missing or unreadable is left to encore, which names the problem.
+ */
+function requireTestScript(appDir: string): void {
+  const file = join(appDir, "package.json");
+  let scripts: unknown;
+  try {
+    scripts = (JSON.parse(readFileSync(file, "utf8")) as { scripts?: unknown })?.scripts;
+  } catch {
+    return;
+  }
+  if (typeof scripts === "object" && scripts !== null && typeof (scripts as Record<string, unknown>).test === "string") return;
+  throw new ProviderError({
+    category: "INVALID_PROJECT",
+    provider: "encore-ts",
+    operation: "test",
+    message: `${file} defines no "test" script, so encore test has nothing to run`,
+    fix: 'add one under "scripts", e.g. "test": "vitest run" or "test": "node --test"',
+  });
+}
+
+export async function test(opts: TestOptions, signal: AbortSignal): Promise<number> {
+  const { log } = opts;
+  const prepared = prepareTest(opts);
+  const background = new Background();
+  try {
+    for (const step of testSteps(prepared)) {
+      if (signal.aborted) return signalExitCode(String(signal.reason ?? "SIGINT"));
+      switch (step.kind) {
+        case "local-secrets": {
+          const values = step.names.map((name) => ({ name, value: prepared.env.get(name)?.value ?? "" }));
+          await writeLocalSecrets(prepared.appDir, values, prepared.base.env, log);
+          break;
+        }
+        case "test":
+          return await runTests({ spec: step.spec, shutdownTimeoutMs: prepared.settings.shutdownTimeoutMs, log, signal, force: opts.force });
+        default:
+          await runCommonStep(step, "test", log, background);
+      }
+    }
+  } finally {
+    await background.settle();
+  }
+  throw new Error("unreachable: every test plan ends with the test step");
+}
+
+export function planTest(opts: TestOptions): Plan {
+  const prepared = prepareTest(opts);
+  return renderPlan("test", testSteps(prepared), prepared.env, prepared.withheld, [], (text) => opts.log.redactor.redact(text));
+}
