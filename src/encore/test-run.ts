@@ -1,4 +1,5 @@
 import { constants } from "node:os";
+import { ProviderError } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { startForeground, type CommandSpec, type Exit } from "../process/spawn.ts";
 import { describeExit, stopGracefully } from "./stop.ts";
@@ -38,6 +39,16 @@ export async function runTests(options: TestRunOptions): Promise<number> {
     const { exit, forced } = await stopGracefully(child, options.shutdownTimeoutMs, options.force);
     log.warn(`tests stopped on request${forced ? " (forced with SIGKILL)" : ""}; encore test ${describeExit(exit)}`);
     return signalExitCode(outcome.stoppedBy);
+  }
+  if (outcome.exit.spawnError !== undefined) {
+    // Nothing ran: one of our categories, the closest being "the provider's tool is not available".
+    throw new ProviderError({
+      category: "PROVIDER_NOT_AVAILABLE",
+      provider: "encore-ts",
+      operation: "test",
+      message: `encore test could not be started (${outcome.exit.spawnError}): ${spec.file}`,
+      fix: "check that the encore CLI is installed and executable, e.g. `stagecraft-encore doctor`",
+    });
   }
   const code = exitCodeOf(outcome.exit);
   const durationMs = Math.round(performance.now() - started);

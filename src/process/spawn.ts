@@ -23,6 +23,8 @@ export interface Exit {
   exitCode: number | undefined;
   /** Set when a signal ended it, e.g. "SIGKILL". */
   signal: string | undefined;
+  /** Set when it could not be started at all (e.g. "ENOENT"); exitCode is then a shell's 127/126. */
+  spawnError?: string | undefined;
 }
 
 export interface RunOptions {
@@ -142,7 +144,7 @@ async function relay(child: { stdout: Readable | null; stderr: Readable | null }
 function exitOf(result: { exitCode?: number | undefined; signal?: string | undefined; failed?: boolean; code?: string; message?: string }): Exit {
   if (result.exitCode === undefined && result.signal === undefined && result.failed) {
     // Spawning itself failed (ENOENT, EACCES): report like a shell would.
-    return { exitCode: result.code === "ENOENT" ? 127 : 126, signal: undefined };
+    return { exitCode: result.code === "ENOENT" ? 127 : 126, signal: undefined, spawnError: result.code ?? result.message };
   }
   return { exitCode: result.exitCode, signal: result.signal };
 }
