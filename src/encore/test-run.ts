@@ -2,7 +2,8 @@ import { constants } from "node:os";
 import { ProviderError } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { startForeground, type CommandSpec, type Exit } from "../process/spawn.ts";
-import { describeExit, stopGracefully } from "./stop.ts";
+import { describeExit } from "../process/exit.ts";
+import { stopGracefully } from "./stop.ts";
 
 export interface TestRunOptions {
   spec: CommandSpec;

@@ -19,7 +19,7 @@ else process.exitCode = Number(process.env.TEST_EXIT ?? 0);
 `;
 const app = (scripts: Record<string, string> | null = { test: "node tests.mjs" }) => ({
   "encore.app": '{"id": "", "lang": "typescript"}\n',
-  "package.json": JSON.stringify({ name: "app", type: "module", ...(scripts ? { scripts } : {}), dependencies: { "encore.dev": "1.57.0" } }),
+  "package.json": JSON.stringify({ name: "app", type: "module", ...(scripts ? { scripts } : {}), dependencies: { "encore.dev": "1.56.4" } }),
   "node_modules/.keep": "",
   "tests.mjs": TESTS_MJS,
 });

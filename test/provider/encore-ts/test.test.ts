@@ -37,7 +37,7 @@ if (env.HANG) {
 }
 `;
 
-const PACKAGE_JSON = JSON.stringify({ name: "test-app", type: "module", scripts: { test: "node tests.mjs" }, dependencies: { "encore.dev": "1.57.0" } });
+const PACKAGE_JSON = JSON.stringify({ name: "test-app", type: "module", scripts: { test: "node tests.mjs" }, dependencies: { "encore.dev": "1.56.4" } });
 
 function yml(dev: string): string {
   return `backend:
@@ -121,7 +121,7 @@ describe("test", () => {
   });
 
   test("an app without a test script is INVALID_PROJECT before encore runs", async () => {
-    const { project, world, env } = await fixture("", { "package.json": '{"name": "x", "dependencies": {"encore.dev": "1.57.0"}}' });
+    const { project, world, env } = await fixture("", { "package.json": '{"name": "x", "dependencies": {"encore.dev": "1.56.4"}}' });
     const finished = await runCli(["test"], { cwd: project.dir, env });
     assert.equal(finished.code, 3);
     assert.match(finished.stderr, /^encore-ts test: INVALID_PROJECT: .*package\.json defines no "test" script/m);
