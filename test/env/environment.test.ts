@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parseEnvText } from "../../src/env/env-file.ts";
+import { literalEscapes, parseEnvText } from "../../src/env/env-file.ts";
 import { composeEnvironment, toRecord } from "../../src/env/environment.ts";
 
 describe("composeEnvironment", () => {
@@ -48,4 +48,17 @@ describe("parseEnvText (dotenv's parser)", () => {
   for (const [name, text, expected] of cases) {
     test(`parses ${name}`, () => assert.deepEqual(parseEnvText(text), expected));
   }
+});
+
+describe("literalEscapes", () => {
+  test("dotenv keeps \\\" and \\\\ literally inside double quotes (where Compose and shells unescape them)", () => {
+    // The premise, from dotenv itself: the backslashes stay.
+    assert.deepEqual(parseEnvText('A="say \\"hi\\""\nB="C:\\\\dir"\n'), { A: 'say \\"hi\\"', B: "C:\\\\dir" });
+    const text = ['PLAIN="no escapes"', 'A="say \\"hi\\""', "export B = \"C:\\\\dir\"", "C='single \\\\ quotes are literal everywhere'", 'D="line one', 'line \\\\ two"', 'E="newline \\n is expanded by all"'].join("\n");
+    assert.deepEqual(literalEscapes(text), [
+      { line: 2, key: "A", sequences: ['\\"'] },
+      { line: 3, key: "B", sequences: ["\\\\"] },
+      { line: 6, key: "D", sequences: ["\\\\"] },
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import { ProviderError, type Operation } from "../../errors/index.ts";
-import { readEnvFile } from "../../env/env-file.ts";
+import { readEnvFileNoting } from "../../env/env-file.ts";
 import { composeEnvironment, type Environment } from "../../env/environment.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { cacheDir, findSystemBundle, writeCombinedBundle } from "../../tls/bundle.ts";
@@ -19,7 +19,7 @@ export interface EnvironmentRequest {
  */
 export function prepareEnvironment(request: EnvironmentRequest): Environment {
   const { log } = request;
-  const fileEnv = request.envFile ? readEnvFileOrFail(request.envFile, request.operation) : undefined;
+  const fileEnv = request.envFile ? readEnvFileOrFail(request.envFile, request.operation, log) : undefined;
   let caBundle: string | undefined;
   if (request.caFile) {
     const system = findSystemBundle(request.processEnv);
@@ -43,9 +43,17 @@ export function prepareEnvironment(request: EnvironmentRequest): Environment {
   });
 }
 
-function readEnvFileOrFail(path: string, operation: Operation): Record<string, string> {
+function readEnvFileOrFail(path: string, operation: Operation, log: Logger): Record<string, string> {
   try {
-    return readEnvFile(path);
+    const { values, escapes } = readEnvFileNoting(path);
+    for (const escape of escapes) {
+      // The file, line and key only: the value may be a secret.
+      log.warn(
+        `${path}:${escape.line}: ${escape.key} has ${escape.sequences.join(" and ")} inside double quotes, which dotenv keeps as written (a backslash stays) while Docker Compose and shells unescape it; to mean the same everywhere, put the value in single quotes without escapes`,
+        { envFile: path, line: escape.line, key: escape.key },
+      );
+    }
+    return values;
   } catch (error) {
     throw new ProviderError({
       category: "INVALID_CONFIG",
