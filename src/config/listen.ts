@@ -1,13 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
+import type { ListenAddress } from "../encore/listen.ts";
 import { printable } from "./printable.ts";
-
-export interface ListenAddress {
-  /** Host as written, without brackets (`0.0.0.0`, `localhost`, `::1`). */
-  host: string;
-  port: number;
-  /** The canonical `host:port` form passed to `encore run --listen` (IPv6 in brackets). */
-  address: string;
-}
 
 export type ListenParse = { ok: true; value: ListenAddress } | { ok: false; message: string; fix: string };
 
@@ -47,11 +40,4 @@ export function parseListen(input: string): ListenParse {
   const port = Number(portText);
   const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
   return { ok: true, value: { host, port, address } };
-}
-
-/** The address to probe for readiness: a wildcard bind is reached on loopback. */
-export function probeHost(listen: ListenAddress): string {
-  if (listen.host === "0.0.0.0") return "127.0.0.1";
-  if (listen.host === "::") return "::1";
-  return listen.host;
 }

@@ -44,15 +44,17 @@ const grammar = (check: (value: string) => PartCheck) =>
     if (!result.ok) addIssue({ message: `"${printable(dataset.value)}" ${result.message}` });
   });
 
+/** Parsed here, once: the validated config carries the address, not the text. */
 const listen = v.pipe(
   v.string(),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const parsed = parseListen(dataset.value);
-    if (!parsed.ok) addIssue({ message: parsed.message });
-  }),
   v.description('Dev server bind address for `encore run --listen`, "host:port" (IPv6 in brackets). Required for dev.'),
   v.examples(["0.0.0.0:4000", "127.0.0.1:4000", "[::1]:4000"]),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const parsed = parseListen(dataset.value);
+    if (parsed.ok) return parsed.value;
+    addIssue({ message: parsed.message });
+    return NEVER;
+  }),
 );
 
 const envName = v.pipe(

@@ -4,7 +4,8 @@ import { ProviderError, type Issue, type Operation } from "../errors/index.ts";
 import type { BuildFlags } from "../encore/commands.ts";
 import type { SecretType } from "../secrets/types.ts";
 import { toIssues } from "./issues.ts";
-import { parseListen, type ListenAddress } from "./listen.ts";
+import type { ListenAddress } from "../encore/listen.ts";
+import { parseListen } from "./listen.ts";
 import { PROVIDER_PREFIX, checkRules, type RuleContext } from "./rules.ts";
 import { EncoreTsSchema, type EncoreTsConfig } from "./schema.ts";
 
@@ -98,13 +99,13 @@ export function resolveDevSettings(raw: unknown, ctx: DevContext): DevSettings {
   if (!result.ok || issues.length > 0) throw invalidConfig("dev", issues, ctx.source);
 
   const dev = result.config.dev;
-  const listen = override ?? parseListen(dev.listen as string);
-  if (!listen.ok) throw new Error("unreachable: dev.listen was validated");
+  // checkRules made dev.listen required for dev, and the schema parsed it.
+  const listen = override?.ok ? override.value : dev.listen!;
   return {
     projectDir: ctx.projectDir,
     workDir: dev.workdir ? resolve(ctx.projectDir, dev.workdir) : ctx.projectDir,
     envFile: resolve(ctx.projectDir, dev.env_file as string),
-    listen: listen.value,
+    listen,
     disableTelemetry: dev.disable_telemetry,
     caFile: dev.node_extra_ca_certs ? resolve(ctx.projectDir, dev.node_extra_ca_certs) : undefined,
     secrets: {

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { probeHost, type ListenAddress } from "../config/listen.ts";
+import { probeHost, type ListenAddress } from "./listen.ts";
 import { ProviderError } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { LineTail } from "../logging/tail.ts";

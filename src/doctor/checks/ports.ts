@@ -1,4 +1,5 @@
-import { parseListen, probeHost } from "../../config/listen.ts";
+import { parseListen } from "../../config/listen.ts";
+import { probeHost } from "../../encore/listen.ts";
 import { canBind, portHolder } from "../port-holder.ts";
 import { pass, warn, type Check, type CheckResult } from "../types.ts";
 
