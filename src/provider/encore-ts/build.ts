@@ -14,7 +14,9 @@ import { prepareEnvironment } from "./environment.ts";
 import { findAuthKey, withheldAuthVariables, type AuthKey } from "./login.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
-import { buildSteps, renderPlan } from "./steps.ts";
+import { resolveDockerEndpoint } from "../../docker/endpoint.ts";
+import type { Logger } from "../../logging/logger.ts";
+import { loginStep, renderPlan, type Step } from "./steps.ts";
 
 /** Everything build will do, decided before anything runs; `plan build` prints this same object. */
 export interface PreparedBuild {
@@ -55,6 +57,20 @@ export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
   };
 }
 
+/** The steps of build, in order, each with the data it runs with. */
+export function buildSteps(prepared: PreparedBuild): Step[] {
+  const { build, settings } = prepared;
+  const push = settings.flags.push === true;
+  // Pushing goes straight to the registry; only loading needs a local engine.
+  const docker: Step[] = push ? [] : [{ kind: "check-docker", endpoint: resolveDockerEndpoint(build.env) }];
+  return [
+    ...docker,
+    { kind: "version", spec: prepared.version },
+    ...loginStep(prepared.authKey, build),
+    { kind: "build", spec: build, imageRef: prepared.imageRef, push, arch: settings.flags.arch },
+  ];
+}
+
 export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal): Promise<string> {
   const log = opts.log;
   const prepared = prepareBuild(opts);
@@ -68,7 +84,7 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
   try {
     for (const step of buildSteps(prepared)) {
       if (signal.aborted) throw cancelled(imageRef, "");
-      if (step.kind === "build") return await runBuild(step.spec, prepared, opts, signal);
+      if (step.kind === "build") return await runBuild(step, log, signal, opts.onBuilt);
       await runCommonStep(step, "build", log, background);
     }
   } finally {
@@ -93,11 +109,8 @@ function cancelled(imageRef: string, extra: string): ProviderError {
   });
 }
 
-async function runBuild(build: CommandSpec, prepared: PreparedBuild, opts: BuildDockerOptions, signal: AbortSignal): Promise<string> {
-  const { log } = opts;
-  const { imageRef } = prepared;
-  const push = prepared.settings.flags.push === true;
-  const arch = prepared.settings.flags.arch;
+async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, signal: AbortSignal, onBuilt: BuildDockerOptions["onBuilt"]): Promise<string> {
+  const { spec: build, imageRef, push, arch } = step;
   log.info(`building ${imageRef} for linux/${arch ?? "amd64"} with encore build docker${push ? " --push" : ""}`, {
     imageRef,
     cwd: build.cwd,
@@ -140,6 +153,6 @@ async function runBuild(build: CommandSpec, prepared: PreparedBuild, opts: Build
   }
   const durationMs = Math.round(performance.now() - started);
   log.info(push ? `pushed ${imageRef}` : `built ${imageRef}`, { imageRef, durationMs });
-  opts.onBuilt?.({ imageRef, pushed: push, durationMs });
+  onBuilt?.({ imageRef, pushed: push, durationMs });
   return imageRef;
 }

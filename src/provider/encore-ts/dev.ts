@@ -14,7 +14,7 @@ import { prepareEnvironment } from "./environment.ts";
 import { findAuthKey, withheldAuthVariables, type AuthKey } from "./login.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
-import { devSteps, renderPlan, type Step } from "./steps.ts";
+import { loginStep, renderPlan, type Step } from "./steps.ts";
 
 /** Below this length a secret value is likely to occur by chance in unrelated output. */
 const SHORT_SECRET = 8;
@@ -79,6 +79,35 @@ export function prepareDev(opts: DevOptions): PreparedDev {
   };
 }
 
+/** The steps of dev, in order, each with the data it runs with. */
+export function devSteps(prepared: PreparedDev, home: string): Step[] {
+  const { settings, env } = prepared;
+  const names = prepared.secrets.calls.map((call) => call.name);
+  const secrets: Step[] =
+    settings.secrets.mode === "local"
+      ? [{ kind: "local-secrets", file: prepared.localSecretsFile, appDir: prepared.appDir, names, env, childEnv: prepared.base.env }]
+      : prepared.secrets.calls.length > 0
+        ? [
+            {
+              kind: "secrets",
+              calls: prepared.secrets.calls,
+              env,
+              base: prepared.base,
+              concurrency: settings.secrets.concurrency,
+              stateHome: settings.secrets.skipUnchanged ? home : undefined,
+            },
+          ]
+        : [];
+  const run: Step = {
+    kind: "run",
+    spec: prepared.run,
+    listen: settings.listen,
+    readinessTimeoutMs: settings.readinessTimeoutMs,
+    shutdownTimeoutMs: settings.shutdownTimeoutMs,
+  };
+  return [{ kind: "version", spec: prepared.version }, ...loginStep(prepared.authKey, prepared.base), ...secrets, run];
+}
+
 export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> {
   const log = opts.log;
   const prepared = prepareDev(opts);
@@ -86,39 +115,38 @@ export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> 
 
   const background = new Background();
   try {
-    await runDevSteps(devSteps(prepared), prepared, opts, signal, background);
+    await runDevSteps(devSteps(prepared, opts.env.HOME ?? homedir()), opts, signal, background);
   } finally {
     await background.settle();
   }
 }
 
-async function runDevSteps(steps: Step[], prepared: PreparedDev, opts: DevOptions, signal: AbortSignal, background: Background): Promise<void> {
+async function runDevSteps(steps: Step[], opts: DevOptions, signal: AbortSignal, background: Background): Promise<void> {
   const { log } = opts;
-  const { settings } = prepared;
   for (const step of steps) {
     if (signal.aborted) return;
     switch (step.kind) {
       case "local-secrets": {
-        const values = prepared.secrets.calls.map(({ name }) => ({ name, value: prepared.env.get(name)?.value ?? "" }));
-        await writeLocalSecrets(prepared.appDir, values, prepared.base.env, log);
+        const values = step.names.map((name) => ({ name, value: step.env.get(name)?.value ?? "" }));
+        await writeLocalSecrets(step.appDir, values, step.childEnv, log);
         break;
       }
       case "secrets":
         await syncSecrets({
           calls: step.calls,
-          env: prepared.env,
+          env: step.env,
           base: step.base,
           concurrency: step.concurrency,
           log,
-          state: step.skipUnchanged ? SecretSyncState.open(opts.env.HOME ?? homedir()) : undefined,
+          state: step.stateHome === undefined ? undefined : SecretSyncState.open(step.stateHome),
         });
         break;
       case "run":
         await runDevServer({
           spec: step.spec,
-          listen: settings.listen,
-          readinessTimeoutMs: settings.readinessTimeoutMs,
-          shutdownTimeoutMs: settings.shutdownTimeoutMs,
+          listen: step.listen,
+          readinessTimeoutMs: step.readinessTimeoutMs,
+          shutdownTimeoutMs: step.shutdownTimeoutMs,
           log,
           signal,
           force: opts.force,
@@ -133,5 +161,5 @@ async function runDevSteps(steps: Step[], prepared: PreparedDev, opts: DevOption
 export function planDev(opts: DevOptions): Plan {
   const prepared = prepareDev(opts);
   const warnings = prepared.secrets.missing.map((name) => `secret ${name} is not set in the environment or env_file; it will not be synced`);
-  return renderPlan("dev", devSteps(prepared), prepared.env, prepared.withheld, warnings, (text) => opts.log.redactor.redact(text));
+  return renderPlan("dev", devSteps(prepared, opts.env.HOME ?? homedir()), prepared.env, prepared.withheld, warnings, (text) => opts.log.redactor.redact(text));
 }

@@ -1,58 +1,38 @@
-import { resolveDockerEndpoint, type DockerEndpoint } from "../../docker/endpoint.ts";
+import type { DockerEndpoint } from "../../docker/endpoint.ts";
 import { authLoginArgs } from "../../encore/commands.ts";
+import type { ListenAddress } from "../../encore/listen.ts";
 import type { Environment } from "../../env/environment.ts";
 import type { CommandSpec } from "../../process/spawn.ts";
 import type { SecretCall } from "../../secrets/plan.ts";
 import type { Plan, PlanStep } from "../types.ts";
-import type { PreparedBuild } from "./build.ts";
-import type { PreparedDev } from "./dev.ts";
-import type { PreparedTest } from "./test.ts";
 import type { AuthKey } from "./login.ts";
 
 // The steps dev and build execute, in order. `dev`/`buildDocker` run exactly these, and
-// `plan` renders exactly these: one code path, so a plan cannot drift from what runs.
+// `plan` renders exactly these: one code path, so a plan cannot drift from what runs. Each
+// step carries the data it runs with; dev.ts, build.ts and test.ts list them
+// (devSteps, buildSteps, testSteps).
 
 export type Step =
   | { kind: "check-docker"; endpoint: DockerEndpoint }
   | { kind: "version"; spec: CommandSpec }
   | { kind: "login"; key: AuthKey; spec: CommandSpec }
-  | { kind: "secrets"; calls: readonly SecretCall[]; base: Omit<CommandSpec, "args">; concurrency: number; skipUnchanged: boolean }
-  | { kind: "local-secrets"; file: string; names: readonly string[] }
-  | { kind: "run"; spec: CommandSpec }
-  | { kind: "build"; spec: CommandSpec; imageRef: string }
-  | { kind: "test"; spec: CommandSpec };
+  | {
+      kind: "secrets";
+      calls: readonly SecretCall[];
+      /** Where the values are read at run time; a plan never renders them. */
+      env: Environment;
+      base: Omit<CommandSpec, "args">;
+      concurrency: number;
+      /** Where the sync state lives when unchanged secrets are skipped. */
+      stateHome: string | undefined;
+    }
+  | { kind: "local-secrets"; file: string; appDir: string; names: readonly string[]; env: Environment; childEnv: CommandSpec["env"] }
+  | { kind: "run"; spec: CommandSpec; listen: ListenAddress; readinessTimeoutMs: number; shutdownTimeoutMs: number }
+  | { kind: "build"; spec: CommandSpec; imageRef: string; push: boolean; arch: string | undefined }
+  | { kind: "test"; spec: CommandSpec; shutdownTimeoutMs: number };
 
-function loginStep(key: AuthKey | undefined, base: Omit<CommandSpec, "args">): Step[] {
+export function loginStep(key: AuthKey | undefined, base: Omit<CommandSpec, "args">): Step[] {
   return key ? [{ kind: "login", key, spec: { ...base, args: authLoginArgs(key.value) } }] : [];
-}
-
-export function devSteps(prepared: PreparedDev): Step[] {
-  const { settings } = prepared;
-  const secrets: Step[] =
-    settings.secrets.mode === "local"
-      ? [{ kind: "local-secrets", file: prepared.localSecretsFile, names: prepared.secrets.calls.map((call) => call.name) }]
-      : prepared.secrets.calls.length > 0
-        ? [{ kind: "secrets", calls: prepared.secrets.calls, base: prepared.base, concurrency: settings.secrets.concurrency, skipUnchanged: settings.secrets.skipUnchanged }]
-        : [];
-  return [{ kind: "version", spec: prepared.version }, ...loginStep(prepared.authKey, prepared.base), ...secrets, { kind: "run", spec: prepared.run }];
-}
-
-/**
- * dev's preparation, then `encore test`. Secrets are prepared in local mode only (Encore's
- * local store, which `encore test` reads); in cloud mode the tests read what Encore Cloud
- * holds, and a CI test run does not write to it.
- */
-export function testSteps(prepared: PreparedTest): Step[] {
-  const secrets: Step[] =
-    prepared.settings.secrets.mode === "local" ? [{ kind: "local-secrets", file: prepared.localSecretsFile, names: prepared.secretNames }] : [];
-  return [{ kind: "version", spec: prepared.version }, ...loginStep(prepared.authKey, prepared.base), ...secrets, { kind: "test", spec: prepared.test }];
-}
-
-export function buildSteps(prepared: PreparedBuild): Step[] {
-  const { build } = prepared;
-  // Pushing goes straight to the registry; only loading needs a local engine.
-  const docker: Step[] = prepared.settings.flags.push ? [] : [{ kind: "check-docker", endpoint: resolveDockerEndpoint(build.env) }];
-  return [...docker, { kind: "version", spec: prepared.version }, ...loginStep(prepared.authKey, build), { kind: "build", spec: build, imageRef: prepared.imageRef }];
 }
 
 /** What a person or a machine reads: argv, cwd, where stdin comes from; never a value. */

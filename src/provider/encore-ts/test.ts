@@ -13,7 +13,7 @@ import { prepareEnvironment } from "./environment.ts";
 import { findAuthKey, withheldAuthVariables, type AuthKey } from "./login.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
-import { renderPlan, testSteps } from "./steps.ts";
+import { loginStep, renderPlan, type Step } from "./steps.ts";
 
 /** Everything test will do, decided before anything runs; `plan test` prints this same object. */
 export interface PreparedTest {
@@ -87,6 +87,29 @@ function requireTestScript(appDir: string): void {
   });
 }
 
+/**
+ * dev's preparation, then `encore test`. Secrets are prepared in local mode only (Encore's
+ * local store, which `encore test` reads); in cloud mode the tests read what Encore Cloud
+ * holds, and a CI test run does not write to it.
+ */
+export function testSteps(prepared: PreparedTest): Step[] {
+  const secrets: Step[] =
+    prepared.settings.secrets.mode === "local"
+      ? [
+          {
+            kind: "local-secrets",
+            file: prepared.localSecretsFile,
+            appDir: prepared.appDir,
+            names: prepared.secretNames,
+            env: prepared.env,
+            childEnv: prepared.base.env,
+          },
+        ]
+      : [];
+  const test: Step = { kind: "test", spec: prepared.test, shutdownTimeoutMs: prepared.settings.shutdownTimeoutMs };
+  return [{ kind: "version", spec: prepared.version }, ...loginStep(prepared.authKey, prepared.base), ...secrets, test];
+}
+
 export async function test(opts: TestOptions, signal: AbortSignal): Promise<number> {
   const { log } = opts;
   const prepared = prepareTest(opts);
@@ -96,12 +119,12 @@ export async function test(opts: TestOptions, signal: AbortSignal): Promise<numb
       if (signal.aborted) return signalExitCode(String(signal.reason ?? "SIGINT"));
       switch (step.kind) {
         case "local-secrets": {
-          const values = step.names.map((name) => ({ name, value: prepared.env.get(name)?.value ?? "" }));
-          await writeLocalSecrets(prepared.appDir, values, prepared.base.env, log);
+          const values = step.names.map((name) => ({ name, value: step.env.get(name)?.value ?? "" }));
+          await writeLocalSecrets(step.appDir, values, step.childEnv, log);
           break;
         }
         case "test":
-          return await runTests({ spec: step.spec, shutdownTimeoutMs: prepared.settings.shutdownTimeoutMs, log, signal, force: opts.force });
+          return await runTests({ spec: step.spec, shutdownTimeoutMs: step.shutdownTimeoutMs, log, signal, force: opts.force });
         default:
           await runCommonStep(step, "test", log, background);
       }
