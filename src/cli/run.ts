@@ -10,14 +10,17 @@ import { definedEnv } from "../env/environment.ts";
 import { ProviderError, exitCodeFor, type Operation } from "../errors/index.ts";
 import { revisionTag } from "../git/revision.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
-import { getProvider, providerIds } from "../provider/registry.ts";
+import { encoreTsProvider } from "../provider/encore-ts/index.ts";
+import { ProviderRegistry } from "../provider/registry.ts";
 import type { BackendProvider, BuiltImage, ProviderConfig } from "../provider/types.ts";
-import "../provider/encore-ts/index.ts";
 import { parseInvocation, type Invocation } from "./args.ts";
 import { HELP } from "./help.ts";
 import { formatPlan } from "./plan-output.ts";
 import { renderError } from "./render-error.ts";
 import { listenForStopSignals } from "./shutdown.ts";
+
+/** docs/provider-contract.md §Provider registry */
+const PROVIDERS = new ProviderRegistry([encoreTsProvider]);
 
 export interface Io {
   argv: readonly string[];
@@ -180,13 +183,13 @@ async function defaultTag(projectDir: string, env: Io["env"], provider: string, 
 }
 
 function requireProvider(id: string, operation: Operation, source: string): BackendProvider {
-  const provider = getProvider(id);
+  const provider = PROVIDERS.get(id);
   if (provider) return provider;
   throw new ProviderError({
     category: "INVALID_CONFIG",
     provider: PROVIDER_ID,
     operation,
-    message: `backend.provider: unknown provider "${id}" in ${source}; known providers: ${providerIds().join(", ")}`,
+    message: `backend.provider: unknown provider "${id}" in ${source}; known providers: ${PROVIDERS.ids().join(", ")}`,
     fix: `set backend.provider: ${PROVIDER_ID}`,
   });
 }

@@ -1,18 +1,23 @@
 import type { BackendProvider } from "./types.ts";
 
-// CORE_BACKEND_REGISTRY: providers register themselves when their module is imported.
+// CORE_BACKEND_REGISTRY: the providers this runner knows, listed explicitly by whoever builds
+// the registry (the CLI), so what is registered never depends on which modules were imported.
 
-const providers = new Map<string, BackendProvider>();
+export class ProviderRegistry {
+  readonly #providers = new Map<string, BackendProvider>();
 
-export function registerProvider(provider: BackendProvider): void {
-  if (providers.has(provider.id)) throw new Error(`backend provider "${provider.id}" is already registered`);
-  providers.set(provider.id, provider);
-}
+  constructor(providers: readonly BackendProvider[]) {
+    for (const provider of providers) {
+      if (this.#providers.has(provider.id)) throw new Error(`backend provider "${provider.id}" is already registered`);
+      this.#providers.set(provider.id, provider);
+    }
+  }
 
-export function getProvider(id: string): BackendProvider | undefined {
-  return providers.get(id);
-}
+  get(id: string): BackendProvider | undefined {
+    return this.#providers.get(id);
+  }
 
-export function providerIds(): string[] {
-  return [...providers.keys()].sort();
+  ids(): string[] {
+    return [...this.#providers.keys()].sort();
+  }
 }

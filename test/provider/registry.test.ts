@@ -1,20 +1,25 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { getProvider, providerIds, registerProvider } from "../../src/provider/registry.ts";
 import { encoreTsProvider } from "../../src/provider/encore-ts/index.ts";
+import { ProviderRegistry } from "../../src/provider/registry.ts";
 
-describe("provider registry", () => {
-  test("importing the encore-ts provider registers it under its ID (docs/provider-contract.md §Provider registry)", () => {
+describe("ProviderRegistry", () => {
+  test("finds a listed provider by its ID (docs/provider-contract.md §Provider registry)", () => {
+    const registry = new ProviderRegistry([encoreTsProvider]);
     assert.equal(encoreTsProvider.id, "encore-ts");
-    assert.equal(getProvider("encore-ts"), encoreTsProvider);
-    assert.deepEqual(providerIds(), ["encore-ts"]);
+    assert.equal(registry.get("encore-ts"), encoreTsProvider);
+    assert.deepEqual(registry.ids(), ["encore-ts"]);
+  });
+
+  test("holds only what it was given: importing a provider registers nothing", () => {
+    assert.deepEqual(new ProviderRegistry([]).ids(), []);
   });
 
   test("a duplicate ID is an error", () => {
-    assert.throws(() => registerProvider({ ...encoreTsProvider }), /backend provider "encore-ts" is already registered/);
+    assert.throws(() => new ProviderRegistry([encoreTsProvider, { ...encoreTsProvider }]), /backend provider "encore-ts" is already registered/);
   });
 
   test("an unknown ID is not found", () => {
-    assert.equal(getProvider("encore-go"), undefined);
+    assert.equal(new ProviderRegistry([encoreTsProvider]).get("encore-go"), undefined);
   });
 });

@@ -1,11 +1,7 @@
 import { PROVIDER_ID } from "../../config/settings.ts";
-import { registerProvider } from "../registry.ts";
 import type { BackendProvider } from "../types.ts";
 import { buildDocker, planBuild } from "./build.ts";
 import { dev, planDev } from "./dev.ts";
 import { planTest, test } from "./test.ts";
 
 export const encoreTsProvider: BackendProvider = { id: PROVIDER_ID, dev, buildDocker, test, planDev, planBuild, planTest };
-
-// docs/provider-contract.md §Provider registry: importing the provider registers it.
-registerProvider(encoreTsProvider);
