@@ -37,7 +37,8 @@ export function encoreDevRange(pkg: PackageJson | undefined): string | undefined
 }
 
 // `secret("NAME")` from encore.dev/config: Encore takes the name from a string literal
-// only, so a literal is all there is to find. Names follow Encore's rule for secret names.
+// only, so a literal is all there is to find. Only names that are also environment
+// variable names are taken: encore_secrets.from_env accepts nothing else.
 const SECRET_CALL = /\bsecret\(\s*(["'`])([A-Za-z_][A-Za-z0-9_]*)\1\s*[,)]/g;
 
 /** The secret names a source file declares, in order of appearance. */

@@ -10,6 +10,7 @@ import { IMAGE_ENCORE_VERSION, PUBLISHED_IMAGE, publishedImageRef } from "../../
 import { runInit, type InitRequest } from "../../src/init/run.ts";
 import { deferred } from "../support/cleanup.ts";
 import { ENCORE_VERSION } from "../support/image.ts";
+import { runCli } from "../support/cli.ts";
 import { ROOT, tempProject, type TempProject } from "../support/project.ts";
 
 const cleanup = deferred();
@@ -340,5 +341,27 @@ describe("stagecraft-encore init: safe to run", () => {
     );
     assert.match(stdout, /^differs, would not write +stagecraft\.yml\n {4}--- stagecraft\.yml/m);
     assert.throws(() => statSync(repo.path("compose.stagecraft.yml")));
+  });
+});
+
+describe("stagecraft-encore init on the command line", () => {
+  test("a conflict is a headline on stderr with the category, the operation and a fix, exit 3; the plan is on stdout", async () => {
+    const repo = appRepo({ files: { "stagecraft.yml": "# mine\n" } });
+    const finished = await runCli(["init"], { cwd: repo.dir, env: {} });
+    assert.equal(finished.code, 3);
+    assert.match(
+      finished.stderr,
+      /^encore-ts init: INVALID_PROJECT: stagecraft\.yml already exists with other content; nothing was written\n {2}fix: .*--force/m,
+    );
+    assert.doesNotMatch(finished.stderr, /\n\s+at /, "no stack trace");
+    assert.match(finished.stdout, /^differs, not written +stagecraft\.yml$/m);
+  });
+
+  test("--project-dir and --dry-run: nothing written, exit 0", async () => {
+    const repo = appRepo();
+    const finished = await runCli(["init", "--dry-run", "--project-dir", repo.dir], { cwd: ROOT, env: {} });
+    assert.equal(finished.code, 0, finished.stderr);
+    assert.match(finished.stdout, /^would create +\.github\/workflows\/stagecraft-build\.yml$/m);
+    assert.throws(() => statSync(repo.path("stagecraft.yml")));
   });
 });
