@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { readAppFile } from "../../encore/app-file.ts";
 import { definedEnv } from "../../env/environment.ts";
-import { findAuthKey } from "../../provider/encore-ts/login.ts";
+import { findAuthKey, hasAuthToken } from "../../encore/auth.ts";
 import { LOCAL_SECRETS_FILE, gitIgnores } from "../../secrets/local-store.ts";
 import { fail, pass, type Check } from "../types.ts";
 
@@ -21,7 +20,7 @@ export const checkSecrets: Check = async (ctx) => {
   const linked = appId(join(ctx.appDir, "encore.app"));
   const home = ctx.env.HOME ?? homedir();
   const key = findAuthKey(ctx.env);
-  const loggedIn = key !== undefined || existsSync(join(home, ".config", "encore", ".auth_token"));
+  const loggedIn = key !== undefined || hasAuthToken(home);
   const toLocal = "or set dev.encore_secrets.mode: local to keep the values in Encore's local store (.secrets.local.cue)";
   if (!linked) return [fail("secrets", "encore_secrets.from_env needs an app linked to Encore Cloud, and encore.app has no id", `link it (encore app link), ${toLocal}`)];
   if (!loggedIn) return [fail("secrets", `app ${linked} is linked, but Encore has no login (no auth token, no ENCORE_AUTH_KEY)`, `set ENCORE_AUTH_KEY (CI) or run encore auth login, ${toLocal}`)];

@@ -11,7 +11,7 @@ import { LineTail } from "../../logging/tail.ts";
 import { startProcess, type CommandSpec } from "../../process/spawn.ts";
 import type { BuildDockerOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
-import { findAuthKey, withheldAuthVariables, type AuthKey } from "./login.ts";
+import { findAuthKey, withheldAuthVariables, type AuthKey } from "../../encore/auth.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
 import { resolveDockerEndpoint } from "../../docker/endpoint.ts";

@@ -11,7 +11,7 @@ import { SecretSyncState } from "../../secrets/sync-state.ts";
 import { syncSecrets } from "../../secrets/sync.ts";
 import type { DevOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
-import { findAuthKey, withheldAuthVariables, type AuthKey } from "./login.ts";
+import { findAuthKey, withheldAuthVariables, type AuthKey } from "../../encore/auth.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
 import { loginStep, renderPlan, type Step } from "./steps.ts";

@@ -5,7 +5,7 @@ import type { Environment } from "../../env/environment.ts";
 import type { CommandSpec } from "../../process/spawn.ts";
 import type { SecretCall } from "../../secrets/plan.ts";
 import type { Plan, PlanStep } from "../types.ts";
-import type { AuthKey } from "./login.ts";
+import type { AuthKey } from "../../encore/auth.ts";
 
 // The steps dev and build execute, in order. `dev`/`buildDocker` run exactly these, and
 // `plan` renders exactly these: one code path, so a plan cannot drift from what runs. Each

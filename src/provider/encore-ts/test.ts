@@ -10,7 +10,7 @@ import { LOCAL_SECRETS_FILE, writeLocalSecrets } from "../../secrets/local-store
 import { secretValues } from "../../secrets/plan.ts";
 import type { Plan, TestOptions } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
-import { findAuthKey, withheldAuthVariables, type AuthKey } from "./login.ts";
+import { findAuthKey, withheldAuthVariables, type AuthKey } from "../../encore/auth.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
 import { loginStep, renderPlan, type Step } from "./steps.ts";
