@@ -1,4 +1,5 @@
-import { ProviderError } from "../errors/index.ts";
+import { ProviderError, UsageError } from "../errors/index.ts";
+import { checkFullReference } from "../image/reference.ts";
 import { planFiles, wantedFiles, warnings, type InitOptions } from "./plan.ts";
 import { describeFacts, describePlan, nextSteps } from "./report.ts";
 import { scanProject } from "./scan.ts";
@@ -19,6 +20,13 @@ export interface InitRequest extends InitOptions {
  * content, without --force, are INVALID_PROJECT, and nothing is written.
  */
 export function runInit(request: InitRequest): number {
+  // The reference lands in YAML and in the workflow's shell line: only a valid one gets there.
+  const image = request.image === undefined ? { ok: true as const } : checkFullReference(request.image);
+  if (!image.ok)
+    throw new UsageError(
+      `--image ${JSON.stringify(request.image)} ${image.message}`,
+      "e.g. --image ghcr.io/your-org/stagecraft-encore:0.1.0-encore1.56.4",
+    );
   const facts = scanProject(request.projectDir);
   const plan = planFiles(wantedFiles(facts, request), (path) => readExisting(request.projectDir, path), request.force);
   for (const warning of warnings(facts, request)) request.stderr(`warning: ${warning}\n`);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { parseAppFile } from "../encore/app-file.ts";
 import { findAppRoot } from "../encore/app-root.ts";
@@ -37,6 +37,11 @@ export interface ProjectFacts {
 }
 
 const SEARCH_DEPTH = 3;
+/** encore.app and package.json are small; a bigger one is not what init expects. */
+const MAX_APP_FILE_BYTES = 1024 * 1024;
+// The app's path goes into a compose volume ("path:/workspace") and a shell line in the
+// workflow: plain path characters only, no ":" or "$".
+const SAFE_PATH = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
 const SEARCH_SKIPPED = new Set(["node_modules", "dist", "build", "vendor"]);
 export const ENV_FILE_CANDIDATES = [".env.local", ".env"] as const;
 
@@ -53,7 +58,15 @@ function invalidProject(message: string, fix: string): ProviderError {
 export function locateApp(projectDir: string): string {
   if (isFile(join(projectDir, "encore.app"))) return ".";
   const found = searchBelow(projectDir);
-  if (found.length === 1) return found[0]!;
+  if (found.length === 1) {
+    const [path] = found as [string];
+    if (!SAFE_PATH.test(path))
+      throw invalidProject(
+        `the app's folder ${JSON.stringify(path)} has characters a compose file or a shell line would misread`,
+        "rename it (letters, digits, . _ -), or run init in it with --project-dir",
+      );
+    return path;
+  }
   if (found.length > 1) {
     throw invalidProject(
       `found ${found.length} Encore apps below ${projectDir}: ${found.join(", ")}`,
@@ -103,7 +116,7 @@ function searchBelow(root: string): string[] {
 export function scanProject(projectDir: string): ProjectFacts {
   const appPath = locateApp(projectDir);
   const appDir = join(projectDir, appPath);
-  const app = parseAppFile(readFileSync(join(appDir, "encore.app"), "utf8"));
+  const app = parseAppFile(readSmall(join(appDir, "encore.app")) ?? "");
   if (!app.ok)
     throw invalidProject(
       `${join(appDir, "encore.app")} is ${app.message}`,
@@ -122,15 +135,24 @@ export function scanProject(projectDir: string): ProjectFacts {
     databases: findSqlDatabases(appDir),
     envFile: ENV_FILE_CANDIDATES.find((name) => isFile(join(appDir, name))),
     appId: app.app.id || undefined,
-    gitignore: existsSync(join(projectDir, ".gitignore"))
-      ? readFileSync(join(projectDir, ".gitignore"), "utf8")
-      : undefined,
+    gitignore: readSmall(join(projectDir, ".gitignore")),
   };
+}
+
+function readSmall(file: string): string | undefined {
+  try {
+    if (statSync(file).size > MAX_APP_FILE_BYTES)
+      throw invalidProject(`${file} is over 1 MiB, far more than such a file holds`, "check the file");
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    if (error instanceof ProviderError) throw error;
+    return undefined;
+  }
 }
 
 function readPackageJson(file: string): PackageJson | undefined {
   try {
-    const value: unknown = JSON.parse(readFileSync(file, "utf8"));
+    const value: unknown = JSON.parse(readSmall(file) ?? "");
     return typeof value === "object" && value !== null ? (value as PackageJson) : undefined;
   } catch {
     return undefined;

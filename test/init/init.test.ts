@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import Ajv from "ajv";
 import { parse as parseYaml } from "yaml";
 import { validateProviderConfig } from "../../src/config/settings.ts";
-import { ProviderError } from "../../src/errors/index.ts";
+import { ProviderError, UsageError } from "../../src/errors/index.ts";
 import { IMAGE_ENCORE_VERSION, PUBLISHED_IMAGE, publishedImageRef } from "../../src/image/published.ts";
 import { runInit, type InitRequest } from "../../src/init/run.ts";
 import { deferred } from "../support/cleanup.ts";
@@ -341,6 +341,29 @@ describe("stagecraft-encore init: safe to run", () => {
     );
     assert.match(stdout, /^differs, would not write +stagecraft\.yml\n {4}--- stagecraft\.yml/m);
     assert.throws(() => statSync(repo.path("compose.stagecraft.yml")));
+  });
+});
+
+describe("stagecraft-encore init: hostile input", () => {
+  test("an --image that is not an image reference is a usage error before anything is read or written", () => {
+    const repo = appRepo();
+    for (const image of ['x"; rm -rf / #', "Upper/Case:1", "ghcr.io/a/b:tag with space", ""]) {
+      assert.throws(
+        () => init(repo, { image }),
+        (error: Error) => error instanceof UsageError && /^--image /.test(error.message),
+      );
+    }
+    assert.throws(() => statSync(repo.path("compose.stagecraft.yml")));
+  });
+
+  test("an app folder whose name a compose volume or a shell would misread is INVALID_PROJECT", () => {
+    for (const folder of ["my app", "api$(id)", "a:b"]) {
+      const repo = tempProject({ [`${folder}/encore.app`]: "{}" });
+      cleanup(() => repo.remove());
+      const error = initError(repo);
+      assert.equal(error.category, "INVALID_PROJECT");
+      assert.match(error.fix ?? "", /rename it/);
+    }
   });
 });
 
