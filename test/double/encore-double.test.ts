@@ -2,7 +2,7 @@
 // These tests pin its command line, `encore run`, `encore version`, the call log and
 // the scenario knob. Secrets/auth and build/pack have their own files.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -278,6 +278,32 @@ describe("encore run", () => {
     }
   });
 
+  test("restarts the daemon when a config-hash variable such as ENCORE_DEVDASH_LISTEN_ADDR changes, not for others", async () => {
+    const b = await box();
+    const port = String(await freePort());
+    const run = (extra: Record<string, string>) => encore(["run", "--port", port], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}', ...extra }) });
+    const daemons = () => b.events().filter((e) => e.event === "call" && (e["argv"] as string[]).join(" ") === "daemon -f").map((e) => e.pid);
+    assert.doesNotMatch((await run({})).stderr, /restarting daemon/);
+    assert.doesNotMatch((await run({ ENCORE_SQLDB_HOST: "127.0.0.1:1", ENCOREDEBUG: "1" })).stderr, /restarting daemon/);
+    assert.equal(daemons().length, 1);
+    const moved = await run({ ENCORE_DEVDASH_LISTEN_ADDR: `127.0.0.1:${await freePort()}` });
+    assert.match(moved.stderr, /^encore: restarting daemon due to configuration change\.$/m);
+    assert.equal(daemons().length, 2);
+  });
+
+  test("SIGTERM kills the daemon without cleanup: its socket stays, and the next command replaces the dead daemon", async () => {
+    const b = await box();
+    assert.equal((await encore(["daemon"], { cwd: b.app, env: b.env() })).code, 0);
+    const [pid] = b.events().filter((e) => e.event === "call" && (e["argv"] as string[]).join(" ") === "daemon -f").map((e) => e.pid);
+    const socket = join(b.home, ".cache", "encore", "encored.sock");
+    process.kill(pid!, "SIGTERM");
+    await waitUntil(() => !alive(pid!));
+    assert.ok(existsSync(socket), "the socket file was removed: that is SIGINT's cleanup, not SIGTERM's");
+    assert.equal(readFileSync(join(b.home, ".cache", "encore", "daemon.log"), "utf8").includes("daemon exiting"), false);
+    assert.equal((await encore(["daemon"], { cwd: b.app, env: b.env() })).stdout, "encore daemon is now running\n");
+    assert.equal(b.events().filter((e) => e.event === "call" && (e["argv"] as string[]).join(" ") === "daemon -f").length, 2);
+  });
+
   test("exits 0 silently when the install layout is broken (the daemon dies; the CLI sees EOF)", async () => {
     const b = await box(TS_APP);
     mkdirSync(join(b.dir, "loose"));
@@ -401,3 +427,18 @@ describe("call log and scenario knob", () => {
     assert.match(typo.stderr, /unknown key run\.mod/);
   });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls a condition the OS gives no event for (a foreign process's death). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.ok(condition(), "condition not met within 5 s");
+}
