@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { resolveDevSettings, type DevSettings } from "../../config/settings.ts";
 import { runArgs, versionArgs } from "../../encore/commands.ts";
+import { relayAddress, startDebugRelay } from "../../debugger/relay.ts";
 import { runDevServer } from "../../encore/dev-server.ts";
 import { toRecord, type Environment } from "../../env/environment.ts";
 import type { CommandSpec } from "../../process/spawn.ts";
@@ -111,6 +112,7 @@ export function devSteps(prepared: PreparedDev, home: string): Step[] {
 export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> {
   const log = opts.log;
   const prepared = prepareDev(opts);
+  relayAddress(opts.env); // a bad STAGECRAFT_DEBUG_RELAY fails before anything runs
   for (const name of prepared.secrets.missing) log.warn(`secret ${name} is not set in the environment or env_file; not synced`, { secret: name });
 
   const background = new Background();
@@ -141,17 +143,24 @@ async function runDevSteps(steps: Step[], opts: DevOptions, signal: AbortSignal,
           state: step.stateHome === undefined ? undefined : SecretSyncState.open(step.stateHome),
         });
         break;
-      case "run":
-        await runDevServer({
-          spec: step.spec,
-          listen: step.listen,
-          readinessTimeoutMs: step.readinessTimeoutMs,
-          shutdownTimeoutMs: step.shutdownTimeoutMs,
-          log,
-          signal,
-          force: opts.force,
-        });
+      case "run": {
+        const relayAt = relayAddress(opts.env);
+        const relay = relayAt ? await startDebugRelay(relayAt, log) : undefined;
+        try {
+          await runDevServer({
+            spec: step.spec,
+            listen: step.listen,
+            readinessTimeoutMs: step.readinessTimeoutMs,
+            shutdownTimeoutMs: step.shutdownTimeoutMs,
+            log,
+            signal,
+            force: opts.force,
+          });
+        } finally {
+          await relay?.close();
+        }
         break;
+      }
       default:
         await runCommonStep(step, "dev", log, background);
     }

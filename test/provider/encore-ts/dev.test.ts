@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { createConnection, createServer, type Server } from "node:net";
 import { describe, test } from "node:test";
 import { deferred } from "../../support/cleanup.ts";
 import { isAlive, runCli, RunningCli } from "../../support/cli.ts";
@@ -129,6 +129,26 @@ describe("dev", () => {
       assert.equal(call.env.GIT_SSL_CAINFO, call.env.SSL_CERT_FILE);
       assert.equal(call.env.CURL_CA_BUNDLE, call.env.SSL_CERT_FILE);
     }
+  });
+
+  test("with STAGECRAFT_DEBUG_RELAY, relays that address to the app's inspector while encore run runs", async () => {
+    const { cli } = await setup();
+    const relayPort = await freePort();
+    const run = cli(["dev"], { STAGECRAFT_DEBUG_RELAY: `127.0.0.1:${relayPort}` });
+    await run.waitForLine(new RegExp(`debugger relay on 127\\.0\\.0\\.1:${relayPort} → 127\\.0\\.0\\.1:9229`));
+    await run.waitForLine(/dev server ready/);
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = createConnection(relayPort, "127.0.0.1", () => { socket.destroy(); resolve(true); });
+      socket.once("error", () => resolve(false));
+    });
+    assert.equal(accepted, true);
+    run.kill("SIGTERM");
+    await run.finished();
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = createConnection(relayPort, "127.0.0.1", () => { socket.destroy(); resolve(false); });
+      socket.once("error", () => resolve(true));
+    });
+    assert.equal(refused, true, "the relay outlived dev");
   });
 
   test("streams encore's output at the default level and says once when it is ready", async () => {
