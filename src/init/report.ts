@@ -1,5 +1,5 @@
 import { createPatch } from "diff";
-import { COMPOSE_FILE, SERVICE } from "./paths.ts";
+import { COMPOSE_FILE, NEW_ENV_FILE, SERVICE, inApp } from "./paths.ts";
 import type { PlannedFile } from "./plan.ts";
 import type { ProjectFacts } from "./scan.ts";
 
@@ -52,10 +52,21 @@ function indent(text: string): string {
 }
 
 /** What to run next. */
-export function nextSteps(): string {
-  return `Next:
-  docker compose -f ${COMPOSE_FILE} up ${SERVICE}      # API on http://localhost:4000, dashboard on :9400
-  devcontainer open .   (or "Reopen in Container" in your editor)
-  commit the files above; the workflow builds the backend image on every push
-`;
+export function nextSteps(facts: ProjectFacts): string {
+  const compose = `docker compose -f ${COMPOSE_FILE}`;
+  const lines = [
+    ...(facts.secrets.length > 0
+      ? [
+          `put the values of ${facts.secrets.join(", ")} in ${inApp(facts, facts.envFile ?? NEW_ENV_FILE)} (git ignores it)`,
+        ]
+      : []),
+    // Cloud mode runs `encore secret set`, which needs a login; the encore-config volume keeps it.
+    ...(facts.secrets.length > 0 && facts.appId
+      ? [`log in to Encore Cloud once: ${compose} run --rm ${SERVICE} encore auth login (or set ENCORE_AUTH_KEY)`]
+      : []),
+    `${compose} up ${SERVICE}      # API on http://localhost:4000, dashboard on :9400`,
+    'devcontainer open .   (or "Reopen in Container" in your editor)',
+    "commit the files above; the workflow builds the backend image on every push",
+  ];
+  return `Next:\n${lines.map((line) => `  ${line}\n`).join("")}`;
 }

@@ -45,6 +45,7 @@ export function runInit(request: InitRequest): number {
   }
   if (request.dryRun) return 0;
   writePlan(request.projectDir, plan);
-  if (plan.some((file) => file.action === "create" || file.action === "overwrite")) request.stdout(`\n${nextSteps()}`);
+  if (plan.some((file) => file.action === "create" || file.action === "overwrite"))
+    request.stdout(`\n${nextSteps(facts)}`);
   return 0;
 }

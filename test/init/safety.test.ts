@@ -85,6 +85,23 @@ describe("stagecraft-encore init: safe to run", () => {
   });
 });
 
+describe("stagecraft-encore init: what to do next", () => {
+  test("names the secrets to fill in and where, and the login a linked app's secrets need", () => {
+    const { stdout } = init(appRepo({ app: "backend", linked: true, secrets: ["STRIPE_KEY", "LOGTO_SECRET"] }));
+    assert.match(
+      stdout,
+      /^ {2}put the values of LOGTO_SECRET, STRIPE_KEY in backend\/\.env\.local \(git ignores it\)$/m,
+    );
+    assert.match(
+      stdout,
+      /^ {2}log in to Encore Cloud once: docker compose -f compose\.stagecraft\.yml run --rm stagecraft-dev encore auth login/m,
+    );
+    assert.match(stdout, /^ {2}docker compose -f compose\.stagecraft\.yml up stagecraft-dev /m);
+    const unlinked = init(appRepo({ secrets: ["A"] })).stdout;
+    assert.doesNotMatch(unlinked, /encore auth login/);
+  });
+});
+
 describe("stagecraft-encore init on the command line", () => {
   test("a conflict is a headline on stderr with the category, the operation and a fix, exit 3; the plan is on stdout", async () => {
     const repo = appRepo({ files: { "stagecraft.yml": "# mine\n" } });
