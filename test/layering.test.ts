@@ -15,7 +15,7 @@ const SRC = join(ROOT, "src");
 const LAYERS: readonly (readonly string[])[] = [
   ["(root)", "cli"],
   ["init", "doctor"],
-  ["provider"],
+  ["provider", "debugger"],
   ["config"],
   ["encore", "secrets", "env", "tls", "docker", "image", "git"],
   ["process", "logging", "errors", "files"],
