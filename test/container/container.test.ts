@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { commandOf } from "../support/double.ts";
 import { docker, dockerOk, engineSocketProxy, imageExists, removeImages, uniqueName } from "../support/docker.ts";
-import { buildToolboxImage } from "../support/image.ts";
+import { ENCORE_VERSION, buildToolboxImage } from "../support/image.ts";
 import { deferred } from "../support/cleanup.ts";
 import { LeakScanner } from "./leaks.ts";
 import { IMAGE_REPOSITORY, helloProject, runToolbox, toolboxImage, type HelloCopy } from "./toolbox.ts";
@@ -50,6 +50,24 @@ describe("the toolbox container", () => {
 
     assert.deepEqual(copy.calls().filter((call) => call.argv[0] !== "daemon").map((call) => call.argv), [["version"], ["db", "shell", "hello"]]);
     assert.equal(statSync(copy.callLog).uid, 1000, "encore ran as uid 1000");
+  });
+
+  test("knows its Encore version without the network: doctor reads the verified release, never waits on `encore version`", async () => {
+    const copy = project();
+    const release = await runToolbox({ image, command: ["cat", "/opt/encore/encore-release.json"], project: copy });
+    assert.deepEqual(Object.keys(JSON.parse(release.stdout)), ["version", "target", "sha256"]);
+    assert.equal(JSON.parse(release.stdout).version, ENCORE_VERSION);
+
+    // Packets dropped: `encore version` would print nothing for 10 s.
+    const started = performance.now();
+    const doctor = await runToolbox({ image, command: ["doctor", "--json"], project: copy, scenario: { version: { updateCheck: "drop" } } });
+    const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string; message: string; details?: string[] }[] }).checks;
+    const encore = checks.find((check) => check.id === "encore");
+    assert.equal(encore?.status, "pass", doctor.stdout);
+    assert.match(encore?.message ?? "", new RegExp(`^encore ${ENCORE_VERSION.replaceAll(".", "\\.")} at /opt/encore/bin/encore \\(recorded at install\\)$`));
+    assert.equal(checks.find((check) => check.id === "encore-version")?.details?.at(-1), `cli:       encore ${ENCORE_VERSION}`);
+    assert.equal(copy.calls().some((call) => call.argv[0] === "version"), false, "doctor ran encore version");
+    assert.ok(performance.now() - started < 9000, "doctor waited on the update check");
   });
 
   test("node takes the UID and GID of the mounted project's owner, so what it writes belongs to that user", async () => {
