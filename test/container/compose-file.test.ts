@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ROOT } from "../support/project.ts";
 
-// docker-compose.yml as `docker compose config` resolves it (real Compose, no engine needed).
+// docker-compose.yml as `docker compose config` resolves it (the real Compose CLI; no engine needed).
 interface ComposeService {
   build?: { args?: Record<string, string> };
   environment?: Record<string, string>;
