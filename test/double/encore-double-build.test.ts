@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, describe, test } from "node:test";
 import { FIXTURE, encore, sandboxes, start, stripAnsi } from "./harness.ts";
 
 const box = sandboxes();
@@ -30,9 +32,9 @@ describe("encore build docker", () => {
     ]);
   });
 
-  test("simulates --push without a registry", async () => {
+  test("simulates --push when the scenario switches engine and registry off", async () => {
     const b = await box();
-    const r = await encore(["eject", "docker", "--push", "--arch", "arm64", "registry.local/app:1"], { cwd: b.app, env: b.env() });
+    const r = await encore(["eject", "docker", "--push", "--arch", "arm64", "registry.local/app:1"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: NO_LOAD }) });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(logLines(r.stderr).slice(0, 4), [
       "INF compiling Encore application for linux/arm64",
@@ -40,6 +42,35 @@ describe("encore build docker", () => {
       "INF pushing docker image to container registry",
       "INF successfully pushed docker image",
     ]);
+  });
+
+  test("--push really dials the registry: an unknown host fails with Go's error, exit 1", async () => {
+    const b = await box();
+    const r = await encore(["build", "docker", "--push", "registry.invalid:5000/team/app:1"], { cwd: b.app, env: b.env() });
+    assert.equal(r.code, 1);
+    assert.equal(logLines(r.stderr).at(-1), 'ERR unable to push docker image error="Get \\"https://registry.invalid:5000/v2/\\": dial tcp: lookup registry.invalid: no such host"');
+  });
+
+  test("--push goes through the daemon's HTTPS_PROXY with CONNECT, and NO_PROXY bypasses it", async () => {
+    const seen: string[] = [];
+    const proxy = createServer();
+    proxy.on("connect", (req, socket) => {
+      seen.push(String(req.url));
+      socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    after(() => proxy.close());
+    const proxyURL = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const b = await box();
+    let r = await encore(["build", "docker", "--push", "registry.example:5000/team/app:1"], { cwd: b.app, env: b.env({ https_proxy: proxyURL, NO_PROXY: "postgres,.other.example" }) });
+    assert.equal(r.code, 1);
+    assert.deepEqual(seen, ["registry.example:5000"]);
+    assert.equal(logLines(r.stderr).at(-1), 'ERR unable to push docker image error="Get \\"https://registry.example:5000/v2/\\": Forbidden"');
+    // The daemon keeps its environment: restart it with the registry in NO_PROXY.
+    await encore(["daemon"], { cwd: b.app, env: b.env({ HTTPS_PROXY: proxyURL, NO_PROXY: "example:5000" }) });
+    r = await encore(["build", "docker", "--push", "registry.example:5000/team/app:1"], { cwd: b.app, env: b.env() });
+    assert.deepEqual(seen, ["registry.example:5000"], "a NO_PROXY entry with its port matches subdomains: dialled directly");
+    assert.match(logLines(r.stderr).at(-1) ?? "", /lookup registry\.example: no such host/);
   });
 
   test("fails with the engine's error when the daemon's DOCKER_HOST cannot be reached", async () => {

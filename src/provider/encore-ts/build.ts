@@ -9,6 +9,8 @@ import { toRecord, type Environment } from "../../env/environment.ts";
 import { formatImageReference } from "../../image/reference.ts";
 import { LineTail } from "../../logging/tail.ts";
 import { startProcess, type CommandSpec } from "../../process/spawn.ts";
+import { readUserDockerConfig, removeDockerConfig, temporaryDockerConfigDir, writeDockerConfig } from "../../registry/docker-config.ts";
+import { REGISTRY_VARIABLES, findRegistryLogin, type RegistryLogin } from "../../registry/login.ts";
 import type { BuildDockerOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
 import { findAuthKey, withheldAuthVariables, type AuthKey } from "../../encore/auth.ts";
@@ -24,6 +26,8 @@ export interface PreparedBuild {
   imageRef: string;
   env: Environment;
   authKey: AuthKey | undefined;
+  /** A registry login from the environment, written to a temporary DOCKER_CONFIG for encore. */
+  registryLogin: { login: RegistryLogin; dir: string } | undefined;
   version: CommandSpec;
   build: CommandSpec;
 }
@@ -40,18 +44,23 @@ export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
   requireAppRoot(settings.workDir, "build", "backend.providers.encore-ts.build.workdir");
   const imageRef = formatImageReference({ registry: settings.registry, imageName: settings.imageName, tag: opts.imageTag, suffix: settings.tagSuffix });
   // Builds read no env_file: CI supplies its environment directly. Telemetry and CA apply as for dev.
-  const env = prepareEnvironment({ operation: "build", processEnv: opts.env, disableTelemetry: settings.disableTelemetry, caFile: settings.caFile, log: opts.log });
+  const prepared = prepareEnvironment({ operation: "build", processEnv: opts.env, disableTelemetry: settings.disableTelemetry, caFile: settings.caFile, log: opts.log });
+  const registryLogin = registryLoginFrom(opts.env, imageRef);
+  // Encore's daemon reads DOCKER_CONFIG once, when it starts: it is settled here, before any call.
+  const env = registryLogin ? new Map([...prepared, ["DOCKER_CONFIG", { value: registryLogin.dir, source: "config" as const }]]) : prepared;
   const authKey = findAuthKey(opts.env);
   // A CI job often has the app's secrets in its environment as well: mask them in build output.
-  opts.log.redactor.add([authKey?.value, ...settings.secretNames.map((name) => opts.env[name])]);
-  // As for dev, the app's secrets and the auth key are withheld from encore's environment.
-  const withheld = [...settings.secretNames, ...withheldAuthVariables()];
+  opts.log.redactor.add([authKey?.value, registryLogin?.login.password, ...settings.secretNames.map((name) => opts.env[name])]);
+  // As for dev, the app's secrets and the auth key are withheld from encore's environment; so is
+  // the registry password, which reaches encore only through the Docker config.
+  const withheld = withheldFromEncore(settings);
   const record = toRecord(env, withheld);
   return {
     settings,
     imageRef,
     env,
     authKey,
+    registryLogin,
     version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
     build: { file: encore, args: buildDockerArgs(imageRef, settings.flags), cwd: settings.workDir, env: record },
   };
@@ -63,8 +72,10 @@ export function buildSteps(prepared: PreparedBuild): Step[] {
   const push = settings.flags.push === true;
   // Pushing goes straight to the registry; only loading needs a local engine.
   const docker: Step[] = push ? [] : [{ kind: "check-docker", endpoint: resolveDockerEndpoint(build.env) }];
+  const registry: Step[] = prepared.registryLogin ? [{ kind: "registry-login", ...prepared.registryLogin }] : [];
   return [
     ...docker,
+    ...registry,
     { kind: "version", spec: prepared.version },
     ...loginStep(prepared.authKey, build),
     { kind: "build", spec: build, imageRef: prepared.imageRef, push, arch: settings.flags.arch },
@@ -85,17 +96,35 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
     for (const step of buildSteps(prepared)) {
       if (signal.aborted) throw cancelled(imageRef, "");
       if (step.kind === "build") return await runBuild(step, log, signal, opts.onBuilt);
+      if (step.kind === "registry-login") {
+        writeDockerConfig(step.dir, readUserDockerConfig(opts.env), step.login);
+        log.info(`registry credentials for ${step.login.host} from ${REGISTRY_VARIABLES.username} and ${REGISTRY_VARIABLES.password} are in a temporary Docker config`, { dir: step.dir });
+        continue;
+      }
       await runCommonStep(step, "build", log, background);
     }
   } finally {
     await background.settle();
+    if (prepared.registryLogin) removeDockerConfig(prepared.registryLogin.dir);
   }
   throw new Error("unreachable: every build plan ends with the build step");
 }
 
 export function planBuild(opts: BuildDockerOptions): Plan {
   const prepared = prepareBuild(opts);
-  return renderPlan("build", buildSteps(prepared), prepared.env, [...prepared.settings.secretNames, ...withheldAuthVariables()], [], (text) => opts.log.redactor.redact(text));
+  return renderPlan("build", buildSteps(prepared), prepared.env, withheldFromEncore(prepared.settings), [], (text) => opts.log.redactor.redact(text));
+}
+
+function withheldFromEncore(settings: BuildSettings): string[] {
+  return [...settings.secretNames, ...withheldAuthVariables(), REGISTRY_VARIABLES.password];
+}
+
+function registryLoginFrom(env: Readonly<Record<string, string | undefined>>, imageRef: string): PreparedBuild["registryLogin"] {
+  const found = findRegistryLogin(env, imageRef);
+  if (!found.ok) {
+    throw new ProviderError({ category: "INVALID_CONFIG", provider: "encore-ts", operation: "build", message: found.message, fix: found.fix, facts: { variable: found.variable } });
+  }
+  return found.login ? { login: found.login, dir: temporaryDockerConfigDir() } : undefined;
 }
 
 function cancelled(imageRef: string, extra: string): ProviderError {
@@ -145,9 +174,7 @@ async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, sig
       operation: "build",
       message: `encore build docker ${imageRef} ${describeExit(exit)}`,
       detail,
-      fix: detail.includes("infra configuration is incomplete")
-        ? "the app uses infrastructure: give the build an infra config (see the README, build options)"
-        : "read encore's output above",
+      fix: buildFailureFix(detail),
       facts: { imageRef, ...(exit.exitCode !== undefined ? { encoreExitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },
     });
   }
@@ -155,4 +182,14 @@ async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, sig
   log.info(push ? `pushed ${imageRef}` : `built ${imageRef}`, { imageRef, durationMs });
   onBuilt?.({ imageRef, pushed: push, durationMs });
   return imageRef;
+}
+
+/** A fix for the failures a user can act on without reading Go's error text. */
+export function buildFailureFix(detail: string): string {
+  if (detail.includes("infra configuration is incomplete")) return "the app uses infrastructure: give the build an infra config (see the README, build options)";
+  if (/UNAUTHORIZED|DENIED|401 Unauthorized|403 Forbidden/.test(detail)) {
+    return `the registry refused the login: check ${REGISTRY_VARIABLES.username}/${REGISTRY_VARIABLES.password} or the mounted ~/.docker/config.json, and that the user may push there`;
+  }
+  if (detail.includes("x509: certificate")) return "trust the registry's CA: put it in the project and point dev.node_extra_ca_certs at it (encore reads it through SSL_CERT_FILE)";
+  return "read encore's output above";
 }

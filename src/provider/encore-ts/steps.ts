@@ -3,6 +3,7 @@ import { authLoginArgs } from "../../encore/commands.ts";
 import type { ListenAddress } from "../../encore/listen.ts";
 import type { Environment } from "../../env/environment.ts";
 import type { CommandSpec } from "../../process/spawn.ts";
+import type { RegistryLogin } from "../../registry/login.ts";
 import type { SecretCall } from "../../secrets/plan.ts";
 import type { Plan, PlanStep } from "../types.ts";
 import type { AuthKey } from "../../encore/auth.ts";
@@ -28,6 +29,7 @@ export type Step =
     }
   | { kind: "local-secrets"; file: string; appDir: string; names: readonly string[]; env: Environment; childEnv: CommandSpec["env"] }
   | { kind: "run"; spec: CommandSpec; listen: ListenAddress; readinessTimeoutMs: number; shutdownTimeoutMs: number }
+  | { kind: "registry-login"; login: RegistryLogin; dir: string }
   | { kind: "build"; spec: CommandSpec; imageRef: string; push: boolean; arch: string | undefined }
   | { kind: "test"; spec: CommandSpec; shutdownTimeoutMs: number };
 
@@ -66,6 +68,8 @@ export function renderPlan(
         return [{ title: `write ${step.names.length} secret(s) to Encore's local store`, writes: step.file, secrets: [...step.names] }];
       case "run":
         return [command("run the dev server", step.spec)];
+      case "registry-login":
+        return [{ title: `write registry credentials for ${step.login.host} (from STAGECRAFT_REGISTRY_USERNAME/_PASSWORD) to a temporary Docker config, removed after the build`, writes: `${step.dir}/config.json` }];
       case "build":
         return [command(`build ${step.imageRef}`, step.spec)];
       case "test":

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { runCli, RunningCli } from "../../support/cli.ts";
@@ -142,6 +142,43 @@ backend:
     const finished = await runCli(["build", "--tag", "v3"], { cwd: project.dir, env: world.env({ DOCKER_HOST: "unix:///nonexistent.sock" }) });
     assert.equal(finished.code, 0, finished.stderr);
     assert.match(finished.stderr, /WARN .*build\.services without build\.gateways: the image hosts no gateway, so it serves no public API/);
+    project.remove();
+    world.remove();
+  });
+
+  test("registry credentials from STAGECRAFT_REGISTRY_USERNAME/_PASSWORD reach encore as a temporary DOCKER_CONFIG, never as the password", async () => {
+    const { project, world } = await fixture();
+    const password = "pw-Zq81-never-shown";
+    const env = world.env({ DOCKER_HOST: "unix:///nonexistent.sock", STAGECRAFT_REGISTRY_USERNAME: "ci-bot", STAGECRAFT_REGISTRY_PASSWORD: password });
+    const plan = await runCli(["plan", "build", "--tag", "v3", "--push", "--json"], { cwd: project.dir, env });
+    assert.equal(plan.code, 0, plan.stderr);
+    const steps = JSON.parse(plan.stdout).steps as { title: string }[];
+    assert.match(steps[0]!.title, /^write registry credentials for ghcr\.io \(from STAGECRAFT_REGISTRY_USERNAME\/_PASSWORD\)/);
+    assert.ok(JSON.parse(plan.stdout).withheld.includes("STAGECRAFT_REGISTRY_PASSWORD"));
+
+    const finished = await runCli(["build", "--tag", "v3", "--push"], { cwd: project.dir, env });
+    assert.equal(finished.code, 0, finished.stderr);
+    const build = runnerCalls(world).find((call) => commandOf(call) === "build docker")!;
+    const dir = build.env.DOCKER_CONFIG!;
+    assert.ok(dir && !dir.startsWith(project.dir), `DOCKER_CONFIG=${dir} is outside the project`);
+    assert.throws(() => statSync(dir), { code: "ENOENT" }, "the temporary Docker config is removed after the build");
+    for (const call of runnerCalls(world)) {
+      assert.equal(call.env.STAGECRAFT_REGISTRY_PASSWORD, undefined, `withheld from encore ${call.argv.join(" ")}`);
+      assert.doesNotMatch(JSON.stringify(call.argv), new RegExp(password));
+    }
+    assert.doesNotMatch(finished.stdout + finished.stderr + plan.stdout + plan.stderr, new RegExp(password));
+    project.remove();
+    world.remove();
+  });
+
+  test("half a registry login is INVALID_CONFIG naming the variable, before any encore call", async () => {
+    const { project, world } = await fixture();
+    const finished = await runCli(["build", "--tag", "v3", "--push"], { cwd: project.dir, env: world.env({ STAGECRAFT_REGISTRY_PASSWORD: "hunter2" }) });
+    assert.equal(finished.code, 2);
+    assert.match(finished.stderr, /encore-ts build: INVALID_CONFIG: STAGECRAFT_REGISTRY_USERNAME is empty or unset/);
+    assert.match(finished.stderr, /fix: set both STAGECRAFT_REGISTRY_USERNAME and STAGECRAFT_REGISTRY_PASSWORD/);
+    assert.doesNotMatch(finished.stderr, /hunter2|\n\s+at /);
+    assert.deepEqual(runnerCalls(world), []);
     project.remove();
     world.remove();
   });
