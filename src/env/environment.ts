@@ -1,6 +1,8 @@
 // Composes the environment every `encore` call gets (docs/provider-contract.md §Environment). Pure: the caller
 // reads files and writes the CA bundle; this only decides keys, values and sources.
 
+import { NO_PROXY_VARIABLES, noProxyWithDirectHosts } from "./proxy.ts";
+
 export type EnvSource = "process" | "env_file" | "config";
 
 export interface EnvEntry {
@@ -31,6 +33,9 @@ export function composeEnvironment(input: EnvironmentInput): Environment {
   for (const [key, value] of Object.entries(input.fileEnv ?? {})) {
     if (!env.has(key)) env.set(key, { value, source: "env_file" });
   }
+  // With a proxy set, the sidecars and loopback bypass it, in both spellings (src/env/proxy.ts).
+  const noProxy = noProxyWithDirectHosts(Object.fromEntries([...env].map(([key, entry]) => [key, entry.value])));
+  if (noProxy !== undefined) for (const key of NO_PROXY_VARIABLES) env.set(key, { value: noProxy, source: "config" });
   // Encore accepts exactly "1" (docs/encore-cli.md §Telemetry).
   if (input.disableTelemetry) env.set("DISABLE_ENCORE_TELEMETRY", { value: "1", source: "config" });
   if (input.caFile) env.set("NODE_EXTRA_CA_CERTS", { value: input.caFile, source: "config" });
