@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { existsSync } from "node:fs";
 import { readStagecraftDocument, selectProvider } from "../config/document.ts";
 import { PROVIDER_ID, resolveDevSettings } from "../config/settings.ts";
@@ -24,6 +25,8 @@ export interface DoctorInput {
   cwd: string;
   /** Detected (/.dockerenv) unless given. */
   inContainer?: boolean;
+  /** Whether this network namespace is the engine host's (docker0 visible); detected unless given. */
+  hostNetwork?: boolean;
 }
 
 export interface DoctorReport {
@@ -52,7 +55,11 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
 }
 
 function gather(input: DoctorInput): DoctorContext {
-  const base = { ...input, inContainer: input.inContainer ?? (existsSync("/.dockerenv") || input.env.container !== undefined) };
+  const base = {
+    ...input,
+    inContainer: input.inContainer ?? (existsSync("/.dockerenv") || input.env.container !== undefined),
+    hostNetwork: input.hostNetwork ?? Object.keys(networkInterfaces()).includes("docker0"),
+  };
   let settings: DoctorContext["settings"];
   let configIssues: DoctorContext["configIssues"] = [];
   let configError: string | undefined;

@@ -29,6 +29,8 @@ export interface DoctorContext {
   appDir: string | undefined;
   /** Inside a container (/.dockerenv). */
   inContainer: boolean;
+  /** This network namespace is the engine host's: a container on host networking sees docker0. */
+  hostNetwork: boolean;
 }
 
 export type Check = (ctx: DoctorContext) => Promise<CheckResult[]> | CheckResult[];

@@ -20,13 +20,15 @@ async function project(dev: string, extra: Record<string, string> = {}): Promise
   return p;
 }
 
-async function doctor(p: TempProject, env: Record<string, string | undefined> = {}, inContainer = false) {
+async function doctor(p: TempProject, env: Record<string, string | undefined> = {}, inContainer = false, hostNetwork = false) {
   const home = p.path(".home");
   const report = await runDoctor({
     projectDir: p.dir,
     configPath: p.path("stagecraft.yml"),
     cwd: p.dir,
     inContainer,
+    // A container on a bridge network unless a test says otherwise: whether this machine has docker0 must not matter.
+    hostNetwork,
     env: { PATH: `${DOUBLE_BIN}:${process.env.PATH}`, HOME: home, DOCKER_HOST: "unix:///nonexistent.sock", ENCORE_DEVDASH_LISTEN_ADDR: `127.0.0.1:${await freePort()}`, ...env },
   });
   const byId = (id: string): CheckResult => {
@@ -128,6 +130,7 @@ describe("doctor", () => {
     assert.match(trap.details!.join(" "), /encore#2382/);
     assert.match(trap.fix!, /ENCORE_SQLDB_HOST/);
     assert.equal((await doctor(p, { ENCORE_SQLDB_HOST: "postgres:5432" }, true)).byId("databases").status, "pass");
+    assert.equal((await doctor(p, {}, true, true)).byId("databases").status, "pass", "host networking shares the engine's loopback");
     assert.equal((await doctor(p, {}, false)).byId("databases").status, "pass", "on a host 127.0.0.1 is right");
   });
 

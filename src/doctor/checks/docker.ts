@@ -1,4 +1,3 @@
-import { networkInterfaces } from "node:os";
 import { checkDockerAccess } from "../../docker/access.ts";
 import { engineVersion } from "../../docker/api.ts";
 import { resolveDockerEndpoint, type DockerEndpoint } from "../../docker/endpoint.ts";
@@ -34,15 +33,15 @@ export const checkDatabases: Check = (ctx) => {
   const found = `SQL databases found (${databases.slice(0, 3).join(", ")}${databases.length > 3 ? ", …" : ""})`;
   if (ctx.env.ENCORE_SQLDB_HOST) return [pass("databases", `${found}; they use ENCORE_SQLDB_HOST=${ctx.env.ENCORE_SQLDB_HOST}`)];
   const endpoint = resolveDockerEndpoint(ctx.env);
-  if (ctx.inContainer && !sharesEngineNetwork(endpoint)) {
+  if (ctx.inContainer && !sharesEngineNetwork(endpoint, ctx.hostNetwork)) {
     return [warn("databases", `${found}, ENCORE_SQLDB_HOST is unset, and Encore would start Postgres on an engine whose published ports are not on this container's loopback`, "set ENCORE_SQLDB_HOST (and _USER/_PASSWORD) to a Postgres, or use the dind profile", TRAP)];
   }
   return [pass("databases", `${found}; Encore starts Postgres through ${endpoint.text}`)];
 };
 
 /** Published ports land on this network namespace's loopback when the engine's host is ours. */
-function sharesEngineNetwork(endpoint: DockerEndpoint): boolean {
+function sharesEngineNetwork(endpoint: DockerEndpoint, hostNetwork: boolean): boolean {
   if (endpoint.kind === "tcp") return ["127.0.0.1", "localhost", "::1"].includes(endpoint.host);
-  // A mounted host socket: only host networking (docker0 visible here) shares the host's loopback.
-  return Object.keys(networkInterfaces()).includes("docker0");
+  // A mounted host socket: only host networking shares the host's loopback.
+  return hostNetwork;
 }
