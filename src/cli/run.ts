@@ -4,8 +4,6 @@ import type { Writable } from "node:stream";
 import pkg from "../../package.json" with { type: "json" };
 import { readStagecraftDocument, selectProvider } from "../config/document.ts";
 import { PROVIDER_ID } from "../config/settings.ts";
-import { runDoctor } from "../doctor/run.ts";
-import { runInit } from "../init/run.ts";
 import { definedEnv } from "../env/environment.ts";
 import { ProviderError, exitCodeFor, type Operation } from "../errors/index.ts";
 import { revisionTag } from "../git/revision.ts";
@@ -100,6 +98,8 @@ async function dispatch(invocation: Invocation, io: Io, log: Logger): Promise<nu
     case "doctor": {
       if (invocation.help) break;
       const { projectDir, configPath } = inputs(invocation, io);
+      // Loaded on demand: dev and build start faster without doctor's and init's modules.
+      const { runDoctor } = await import("../doctor/run.ts");
       const report = await runDoctor({ projectDir, configPath, env: io.env, cwd: io.cwd });
       io.stdout.write(report.render(invocation.json ? "json" : "text", useColor({ ...io, stderr: io.stdout })));
       return report.exitCode;
@@ -108,6 +108,7 @@ async function dispatch(invocation: Invocation, io: Io, log: Logger): Promise<nu
       if (invocation.help) break;
       const { projectDir } = inputs(invocation, io);
       const write = (stream: Io["stdout"]) => (text: string) => void stream.write(text);
+      const { runInit } = await import("../init/run.ts");
       return runInit({ projectDir, force: invocation.force, dryRun: invocation.dryRun, image: invocation.image, stdout: write(io.stdout), stderr: write(io.stderr) });
     }
     case "plan": {

@@ -2,8 +2,6 @@ import { checkDockerAccess } from "../../docker/access.ts";
 import type { DockerEndpoint } from "../../docker/endpoint.ts";
 import { ProviderError, type Operation } from "../../errors/index.ts";
 import { findAppRoot } from "../../encore/app-root.ts";
-import { readCliVersion } from "../../encore/cli-version.ts";
-import { isSupported, supportedRangeText } from "../../encore/version.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { locateExecutable } from "../../process/executable.ts";
 import type { CommandSpec } from "../../process/spawn.ts";
@@ -49,6 +47,11 @@ export function requireAppRoot(dir: string, operation: Operation, field: string)
  * the run's end stops it anyway.
  */
 export async function checkEncoreVersion(spec: CommandSpec, log: Logger, stop?: AbortSignal): Promise<string | undefined> {
+  // Loaded here, not at start-up: semver is only needed once a version has been read.
+  const [{ readCliVersion }, { isSupported, supportedRangeText }] = await Promise.all([
+    import("../../encore/cli-version.ts"),
+    import("../../encore/version.ts"),
+  ]);
   const read = await readCliVersion({
     encorePath: spec.file,
     cwd: spec.cwd,
