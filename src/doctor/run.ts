@@ -10,13 +10,14 @@ import { checkDatabases, checkDocker } from "./checks/docker.ts";
 import { checkEncore } from "./checks/encore.ts";
 import { checkPorts } from "./checks/ports.ts";
 import { checkProject } from "./checks/project.ts";
+import { checkProxy } from "./checks/proxy.ts";
 import { checkSecrets } from "./checks/secrets.ts";
 import { checkTls } from "./checks/tls.ts";
 import { renderJson, renderText, summarize } from "./render.ts";
 import type { Check, CheckResult, DoctorContext } from "./types.ts";
 
 /** In order of what to fix first. */
-const CHECKS: readonly Check[] = [checkConfig, checkEncore, checkProject, checkTls, checkDocker, checkDatabases, checkPorts, checkSecrets];
+const CHECKS: readonly Check[] = [checkConfig, checkEncore, checkProject, checkTls, checkProxy, checkDocker, checkDatabases, checkPorts, checkSecrets];
 
 export interface DoctorInput {
   projectDir: string;
