@@ -13,6 +13,9 @@ const HEADER = `# Local development with the stagecraft-encore toolbox (written 
 #   docker compose -f compose.stagecraft.yml run --rm stagecraft-dev doctor
 #   STAGECRAFT_API_PORT=4100 STAGECRAFT_DASHBOARD_PORT=9500 docker compose -f compose.stagecraft.yml up stagecraft-dev
 #
+# Attach a debugger to localhost:9229 (STAGECRAFT_DEBUG_PORT moves it): the app's Node
+# inspector, relayed by the runner.
+#
 # The app directory is the container's /workspace; node_modules and Encore's caches live in
 # named volumes. With databases, the postgres service is Encore's database server
 # (ENCORE_SQLDB_HOST): Encore's own \`docker run\` Postgres would be unreachable from inside a
@@ -29,9 +32,16 @@ export function renderCompose(facts: ProjectFacts, options: ComposeOptions): str
     init: true,
     // Above the runner's graceful stop (8 s), so Encore stops before Docker's SIGKILL.
     stop_grace_period: "10s",
-    ports: ["${STAGECRAFT_API_PORT:-4000}:4000", "${STAGECRAFT_DASHBOARD_PORT:-9400}:9400"],
+    ports: [
+      "${STAGECRAFT_API_PORT:-4000}:4000",
+      "${STAGECRAFT_DASHBOARD_PORT:-9400}:9400",
+      // The app's Node inspector through the runner's relay, on the host's loopback only:
+      // an inspector runs any code it is sent.
+      "127.0.0.1:${STAGECRAFT_DEBUG_PORT:-9229}:9230",
+    ],
     environment: {
       ENCORE_DEVDASH_LISTEN_ADDR: "0.0.0.0:9400",
+      STAGECRAFT_DEBUG_RELAY: "0.0.0.0:9230",
       ...(databases
         ? { ENCORE_SQLDB_HOST: "postgres:5432", ENCORE_SQLDB_USER: "postgres", ENCORE_SQLDB_PASSWORD: "postgres" }
         : {}),

@@ -115,7 +115,11 @@ async function upAndRequest(
 }
 
 async function ports(): Promise<Record<string, string>> {
-  return { STAGECRAFT_API_PORT: String(await freePort()), STAGECRAFT_DASHBOARD_PORT: String(await freePort()) };
+  return {
+    STAGECRAFT_API_PORT: String(await freePort()),
+    STAGECRAFT_DASHBOARD_PORT: String(await freePort()),
+    STAGECRAFT_DEBUG_PORT: String(await freePort()),
+  };
 }
 
 const EXPECTED_RESPONSE = `200 ${JSON.stringify({ double: "encore", method: "GET", path: "/hello/world" })}`;

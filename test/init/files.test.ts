@@ -68,6 +68,9 @@ describe("stagecraft-encore init: what it writes", () => {
     );
     assert.deepEqual(Object.keys(compose.services), ["stagecraft-dev"]);
     assert.equal(compose.services["stagecraft-dev"].environment.ENCORE_SQLDB_HOST, undefined);
+    // The inspector relay, as in docker-compose.yml: published on the host's loopback only.
+    assert.ok(compose.services["stagecraft-dev"].ports.includes("127.0.0.1:${STAGECRAFT_DEBUG_PORT:-9229}:9230"));
+    assert.equal(compose.services["stagecraft-dev"].environment.STAGECRAFT_DEBUG_RELAY, "0.0.0.0:9230");
 
     const withDb = appRepo({ database: true });
     init(withDb, { image: "registry.example/tools/stagecraft-encore:1.2.3" });
