@@ -7,6 +7,9 @@ export interface ComposeOptions {
   image: string;
 }
 
+/** npm, Encore's CLI and daemon, and git behind a proxy; the runner adds the sidecars to NO_PROXY. */
+const PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"];
+
 const HEADER = `# Local development with the stagecraft-encore toolbox (written by \`stagecraft-encore init\`).
 #
 #   docker compose -f compose.stagecraft.yml up stagecraft-dev     # API on :4000, dashboard on :9400
@@ -40,6 +43,11 @@ export function renderCompose(facts: ProjectFacts, options: ComposeOptions): str
       "127.0.0.1:${STAGECRAFT_DEBUG_PORT:-9229}:9230",
     ],
     environment: {
+      // Named without a value: each is passed from your shell only when set, as in
+      // this repository's docker-compose.yml.
+      ...Object.fromEntries(PROXY_VARIABLES.map((name) => [name, null])),
+      // Cloud secrets of a linked app need a login; a key in your shell is one.
+      ...(facts.appId ? { ENCORE_AUTH_KEY: null } : {}),
       ENCORE_DEVDASH_LISTEN_ADDR: "0.0.0.0:9400",
       STAGECRAFT_DEBUG_RELAY: "0.0.0.0:9230",
       ...(databases

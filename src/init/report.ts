@@ -62,7 +62,7 @@ export function nextSteps(facts: ProjectFacts): string {
       : []),
     // Cloud mode runs `encore secret set`, which needs a login; the encore-config volume keeps it.
     ...(facts.secrets.length > 0 && facts.appId
-      ? [`log in to Encore Cloud once: ${compose} run --rm ${SERVICE} encore auth login (or set ENCORE_AUTH_KEY)`]
+      ? [`log in to Encore Cloud once: ${compose} run --rm ${SERVICE} encore auth login (or export ENCORE_AUTH_KEY)`]
       : []),
     `${compose} up ${SERVICE}      # API on http://localhost:4000, dashboard on :9400`,
     'devcontainer open .   (or "Reopen in Container" in your editor)',

@@ -55,6 +55,9 @@ describe("stagecraft-encore init: what it writes", () => {
       read(linked, ".github/workflows/stagecraft-build.yml"),
       /ENCORE_AUTH_KEY: \$\{\{ secrets\.ENCORE_AUTH_KEY \}\}/,
     );
+    // Locally, a key in the shell reaches the toolbox (passed only when set).
+    const compose = parseYaml(read(linked, "compose.stagecraft.yml"));
+    assert.equal(compose.services["stagecraft-dev"].environment.ENCORE_AUTH_KEY, null);
   });
 
   test("the compose file runs the published image pinned by tag, with Postgres only when the app has databases", () => {
@@ -71,6 +74,13 @@ describe("stagecraft-encore init: what it writes", () => {
     // The inspector relay, as in docker-compose.yml: published on the host's loopback only.
     assert.ok(compose.services["stagecraft-dev"].ports.includes("127.0.0.1:${STAGECRAFT_DEBUG_PORT:-9229}:9230"));
     assert.equal(compose.services["stagecraft-dev"].environment.STAGECRAFT_DEBUG_RELAY, "0.0.0.0:9230");
+    // Proxies pass through from the shell only when set (a key without a value); no auth key for an unlinked app.
+    assert.deepEqual(
+      Object.entries(compose.services["stagecraft-dev"].environment)
+        .filter(([, value]) => value === null)
+        .map(([name]) => name),
+      ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"],
+    );
 
     const withDb = appRepo({ database: true });
     init(withDb, { image: "registry.example/tools/stagecraft-encore:1.2.3" });
@@ -78,6 +88,7 @@ describe("stagecraft-encore init: what it writes", () => {
     assert.deepEqual(Object.keys(db.services), ["stagecraft-dev", "postgres"]);
     assert.equal(db.services["stagecraft-dev"].image, "registry.example/tools/stagecraft-encore:1.2.3");
     assert.equal(db.services["stagecraft-dev"].environment.ENCORE_SQLDB_HOST, "postgres:5432");
+    assert.equal(db.services["stagecraft-dev"].environment.ENCORE_AUTH_KEY, undefined);
     assert.deepEqual(db.services["stagecraft-dev"].depends_on, { postgres: { condition: "service_healthy" } });
     assert.match(
       read(withDb, ".github/workflows/stagecraft-build.yml"),
