@@ -3,7 +3,10 @@ import { createServer } from "node:net";
 import { describe, test } from "node:test";
 import { checkDockerAccess } from "../../src/docker/access.ts";
 import { resolveDockerEndpoint } from "../../src/docker/endpoint.ts";
+import { deferred } from "../support/cleanup.ts";
 import { tempProject } from "../support/project.ts";
+
+const defer = deferred();
 
 describe("resolveDockerEndpoint", () => {
   test("defaults to the standard socket", () => {
@@ -26,8 +29,8 @@ describe("checkDockerAccess", () => {
   });
   test("a regular file is not a socket", async () => {
     const project = tempProject({ "docker.sock": "" });
+    defer(() => project.remove());
     const access = await checkDockerAccess({ kind: "unix", path: project.path("docker.sock"), text: "" });
-    project.remove();
     assert.equal(!access.ok && access.problem, "not-a-socket");
   });
   test("TLS without client certificates is refused before connecting", async () => {
@@ -36,6 +39,7 @@ describe("checkDockerAccess", () => {
   });
   test("a TCP engine must answer", async () => {
     const server = createServer().listen(0, "127.0.0.1");
+    defer(() => server.close());
     await new Promise((resolve) => server.once("listening", resolve));
     const port = (server.address() as { port: number }).port;
     assert.deepEqual(await checkDockerAccess({ kind: "tcp", host: "127.0.0.1", port, tls: false, certPath: undefined, text: "" }), { ok: true });

@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { runCli, RunningCli } from "../../support/cli.ts";
 import { commandOf, doubleWorld, runnerCalls, type DoubleWorld } from "../../support/double.ts";
+import { deferred } from "../../support/cleanup.ts";
 import { encoreProject, type TempProject } from "../../support/project.ts";
 
 // The double does not load into an engine here (build.load = false); the engine check is
@@ -17,6 +18,9 @@ before(async () => {
   dockerHost = `tcp://127.0.0.1:${(engine.address() as { port: number }).port}`;
 });
 after(() => engine.close());
+
+// Each test's project and double world are removed after it, pass or fail.
+const defer = deferred();
 
 const YML = `project:
   registry: ghcr.io/acme/platform
@@ -38,7 +42,9 @@ async function fixture(scenario: unknown = { build: { load: false } }): Promise<
     "backend/package.json": '{"name": "backend", "dependencies": {"encore.dev": "1.56.4"}}',
     "backend/node_modules/.keep": "",
   });
+  defer(() => project.remove());
   const world = await doubleWorld(scenario);
+  defer(() => world.remove());
   return { project, world, env: world.env({ DOCKER_HOST: dockerHost }) };
 }
 
@@ -54,8 +60,6 @@ describe("build", () => {
     assert.equal(build.env.DISABLE_ENCORE_TELEMETRY, "1");
     assert.match(finished.stderr, /INFO .*encore-ts build .*│ .*INF successfully exported app as docker image/);
     assert.match(finished.stderr, /built ghcr.io\/acme\/platform\/api:abc1234-encore/);
-    project.remove();
-    world.remove();
   });
 
   test("BUILD_FAILED (exit 7) with the exit code, a tail and the reference attempted", async () => {
@@ -66,21 +70,18 @@ describe("build", () => {
     const error = JSON.parse(finished.stderr.trim().split("\n").at(-1)!);
     assert.deepEqual([error.category, error.operation, error.exitCode, error.encoreExitCode, error.imageRef], ["BUILD_FAILED", "build", 7, 1, "ghcr.io/acme/platform/api:v1-encore"]);
     assert.match(error.detail, /ERR/);
-    project.remove();
-    world.remove();
   });
 
   test("a cancelled build is BUILD_FAILED even though encore exits 0", async () => {
     const { project, world, env } = await fixture({ build: { load: false, hang: true } });
     const run = new RunningCli(["build", "--tag", "v1"], { cwd: project.dir, env });
+    defer(() => run.kill("SIGKILL"));
     await run.waitForLine(/compiling Encore application/);
     run.kill("SIGTERM");
     const finished = await run.finished();
     assert.equal(finished.code, 7);
     assert.equal(finished.stdout, "");
     assert.match(finished.stderr, /BUILD_FAILED: build of ghcr.io\/acme\/platform\/api:v1-encore was cancelled \(encore exited with code 0\)/);
-    project.remove();
-    world.remove();
   });
 
   test("no Docker engine: PROVIDER_NOT_AVAILABLE (exit 4) before encore builds anything", async () => {
@@ -90,8 +91,6 @@ describe("build", () => {
     assert.match(finished.stderr, /PROVIDER_NOT_AVAILABLE: the Docker engine is not usable: no Docker socket at \/nonexistent\/docker.sock/);
     assert.match(finished.stderr, /fix: mount the engine's socket/);
     assert.deepEqual(runnerCalls(world), []);
-    project.remove();
-    world.remove();
   });
 
   test("--tag defaults to the commit; outside a git repository it must be given, and it is checked", async () => {
@@ -103,8 +102,6 @@ describe("build", () => {
     assert.equal(finished.code, 2);
     assert.match(finished.stderr, /--tag: "a;b" must start with/);
     assert.deepEqual(runnerCalls(world), []);
-    project.remove();
-    world.remove();
   });
 
   test("passes the build options to encore and skips the engine check when pushing", async () => {
@@ -125,8 +122,6 @@ backend:
     assert.deepEqual(runnerCalls(world).find((call) => commandOf(call) === "build docker")?.argv, [
       "build", "docker", "--push", "--base=node:24-bookworm-slim", "--arch=arm64", "--config=infra.json", "--services=api,worker", "--gateways=api-gateway", "ghcr.io/acme/api:v2",
     ]);
-    project.remove();
-    world.remove();
   });
 
   test("warns that services without gateways build an image with no gateway", async () => {
@@ -142,8 +137,6 @@ backend:
     const finished = await runCli(["build", "--tag", "v3"], { cwd: project.dir, env: world.env({ DOCKER_HOST: "unix:///nonexistent.sock" }) });
     assert.equal(finished.code, 0, finished.stderr);
     assert.match(finished.stderr, /WARN .*build\.services without build\.gateways: the image hosts no gateway, so it serves no public API/);
-    project.remove();
-    world.remove();
   });
 
   test("registry credentials from STAGECRAFT_REGISTRY_USERNAME/_PASSWORD reach encore as a temporary DOCKER_CONFIG, never as the password", async () => {
@@ -167,8 +160,6 @@ backend:
       assert.doesNotMatch(JSON.stringify(call.argv), new RegExp(password));
     }
     assert.doesNotMatch(finished.stdout + finished.stderr + plan.stdout + plan.stderr, new RegExp(password));
-    project.remove();
-    world.remove();
   });
 
   test("half a registry login is INVALID_CONFIG naming the variable, before any encore call", async () => {
@@ -179,8 +170,6 @@ backend:
     assert.match(finished.stderr, /fix: set both STAGECRAFT_REGISTRY_USERNAME and STAGECRAFT_REGISTRY_PASSWORD/);
     assert.doesNotMatch(finished.stderr, /hunter2|\n\s+at /);
     assert.deepEqual(runnerCalls(world), []);
-    project.remove();
-    world.remove();
   });
 
   test("--tag defaults to the commit (12 hex digits), with -dirty for uncommitted changes, and GITHUB_OUTPUT gets image=<ref>", async () => {
@@ -198,8 +187,6 @@ backend:
     project.write("stagecraft.yml", `${readFileSync(project.path("stagecraft.yml"), "utf8")}# changed\n`);
     finished = await runCli(["build"], { cwd: project.dir, env });
     assert.equal(finished.stdout, `ghcr.io/acme/platform/api:${sha}-dirty-encore\n`);
-    project.remove();
-    world.remove();
   });
 
   test("rejects build.config together with skip_config, and a config file that is not there", async () => {
@@ -210,8 +197,6 @@ backend:
     assert.match(finished.stderr, /build\.arch: "x86" must be amd64 or arm64/);
     assert.match(finished.stderr, /build\.config: file not found: .*backend\/missing\.json/);
     assert.match(finished.stderr, /build\.skip_config: cannot be true together with build\.config/);
-    project.remove();
-    world.remove();
   });
 
   test("never prints the auth key and keeps it out of encore's environment, even when encore echoes it", async () => {
@@ -222,8 +207,6 @@ backend:
     assert.ok(!`${finished.stdout}${finished.stderr}`.includes("ek_build_key_0000111"));
     for (const call of runnerCalls(world)) assert.equal(call.env.ENCORE_AUTH_KEY, undefined, "withheld: auth login takes it as a flag");
     assert.deepEqual(runnerCalls(world).filter((call) => call.argv[0] !== "version").map(commandOf), ["auth login", "build docker"]);
-    project.remove();
-    world.remove();
   });
 
   test("withholds the app's from_env secrets from encore's environment and masks their values", async () => {
@@ -233,7 +216,5 @@ backend:
     assert.equal(finished.code, 0, finished.stderr);
     assert.ok(!`${finished.stdout}${finished.stderr}`.includes("app-secret-in-ci-env"));
     for (const call of runnerCalls(world)) assert.equal(call.env.APP_SECRET, undefined);
-    project.remove();
-    world.remove();
   });
 });
