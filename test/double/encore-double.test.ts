@@ -167,6 +167,31 @@ describe("encore run", () => {
     assert.deepEqual([done.code, done.signal], [0, null]);
   });
 
+  test("watches the app root only, as the daemon does: a workspace package beside it, node_modules, hidden folders and non-code files never reload", async () => {
+    const b = await box({
+      "apps/api/encore.app": "{}",
+      "apps/api/svc/api.ts": "export {};\n",
+      "apps/api/README.md": "",
+      "apps/api/node_modules/@acme/shared/index.ts": "",
+      "apps/api/.cache/x.ts": "",
+      "packages/shared/index.ts": "export const greeting = 'hi';\n",
+    });
+    const api = join(b.app, "apps", "api");
+    const p = start(["run", "--port", String(await freePort())], { cwd: api, env: b.env() });
+    await p.waitFor("stderr", /MCP SSE URL/);
+    for (const file of ["packages/shared/index.ts", "apps/api/README.md", "apps/api/node_modules/@acme/shared/index.ts", "apps/api/.cache/x.ts", "apps/api/svc/encore.gen.ts"]) {
+      b.write(file, "export const changed = 1;\n");
+    }
+    // A reload would follow these events within the watcher's 100 ms batch; none may come.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(p.output.stdout, "");
+    b.write("apps/api/svc/api.ts", "export const changed = 2;\n");
+    await p.waitFor("stdout", /Reloaded successfully\.\n/);
+    assert.equal(stripAnsi(p.output.stdout), "Changes detected, recompiling...\nReloaded successfully.\n");
+    p.child.kill("SIGINT");
+    await p.exited;
+  });
+
   test("dies by SIGTERM with the default action, like the Go binary", async () => {
     const b = await box();
     const p = start(["run", "--port", String(await freePort())], { cwd: b.app, env: b.env() });
