@@ -7,7 +7,7 @@ import type { TrialResult } from "./trial.ts";
 // a. start-up overhead, b. stop overhead and e. readiness latency all come from the same
 // trials: launch → `encore run` spawned → banner → ready → stop signal → exit.
 
-const GOAL_STARTUP_MS = 150;
+const GOAL_STARTUP_MS = 100;
 const GOAL_STOP_MS = 100;
 const GOAL_READINESS_MS = 100;
 

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { ensureExited, Observed } from "../lib/child.ts";
 import type { Snapshot } from "../lib/snapshot.ts";
 import { formatValue, rotated, summarize } from "../lib/stats.ts";
+import { DEFAULT_SECRET_CONCURRENCY } from "../../src/config/schema.ts";
 import type { Row, SectionResult } from "../lib/types.ts";
 import { createWorld, freePort, readCallLog, readSecretStore, removeWorld, type WorldDescription } from "../lib/world.ts";
 
@@ -93,7 +94,7 @@ export async function measureSecrets(snapshot: Snapshot, runs: number, progress:
   const rows: Row[] = [
     {
       id: "c1",
-      measurement: "c. secret sync: 13 secrets × 3 types, 200 ms per call — the runner's sync phase (dist, concurrency 4)",
+      measurement: `c. secret sync: 13 secrets × 3 types, 200 ms per call — the runner's sync phase (dist, concurrency ${DEFAULT_SECRET_CONCURRENCY}, the default)`,
       unit: "ms",
       candidate: { label: "runner: 13 calls, --type dev,preview,local", summary: runner },
       baseline: { label: "39 sequential calls, one type each", summary: baseline },
@@ -135,7 +136,7 @@ export async function measureSecrets(snapshot: Snapshot, runs: number, progress:
   return {
     name: "secrets",
     method: [
-      `Scenario ${JSON.stringify(SCENARIO)} (the double sleeps 200 ms in every \`secret set\` after reading stdin). ${NAMES.length} variables in the app's .env.local, listed in dev.encore_secrets.from_env; types left at the default [dev, preview, local]; concurrency left at its default (4).`,
+      `Scenario ${JSON.stringify(SCENARIO)} (the double sleeps 200 ms in every \`secret set\` after reading stdin). ${NAMES.length} variables in the app's .env.local, listed in dev.encore_secrets.from_env; types left at the default [dev, preview, local]; concurrency left at its default (${DEFAULT_SECRET_CONCURRENCY}).`,
       "Runner: `stagecraft-encore dev` from dist/; its sync phase is timed from its `syncing N secret(s)` log line to its `secret BENCH_SECRET_13 set` line (logged in the configured order, so the last one comes last), as both reached the bench; then it is stopped once ready.",
       "Baseline: the bench runs `encore secret set --type <t> NAME` 39 times one after the other (value on stdin), timed from the first spawn to the last exit.",
       "Result: the double's <HOME>/.config/encore/double-secrets.json after each method, from fresh HOMEs, flattened to app/name/type → sha256 of the value. The runner stores one secret group per name with three selectors, the baseline three groups with one selector each; per type the value is the same, which is what is compared.",

@@ -43,7 +43,7 @@ describe("resolveDevSettings", () => {
       listen: { host: "0.0.0.0", port: 4000, address: "0.0.0.0:4000" },
       disableTelemetry: false,
       caFile: undefined,
-      secrets: { types: ["dev", "preview", "local"], fromEnv: [], concurrency: 4, mode: "cloud", skipUnchanged: false },
+      secrets: { types: ["dev", "preview", "local"], fromEnv: [], concurrency: 8, mode: "cloud", skipUnchanged: false },
       readinessTimeoutMs: 120_000,
       shutdownTimeoutMs: 8_000,
     });
