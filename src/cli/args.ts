@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../errors/index.ts";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../logging/record.ts";
 
-export const COMMANDS = ["dev", "build", "test", "plan", "doctor", "init", "version", "help"] as const;
+const COMMANDS = ["dev", "build", "test", "plan", "doctor", "init", "version", "help"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL_OPTIONS = {
@@ -29,7 +29,7 @@ const COMMAND_OPTIONS = {
   help: {},
 } as const;
 
-export const PLAN_TARGETS = ["dev", "build", "test"] as const;
+const PLAN_TARGETS = ["dev", "build", "test"] as const;
 
 export interface Invocation {
   command: CommandName;

@@ -1,7 +1,7 @@
 import type { Plan } from "../provider/types.ts";
 
 /** Shell-style quoting for display only; nothing is ever run through a shell. */
-export function quoteArg(arg: string): string {
+function quoteArg(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'"'"'`)}'`;
 }
 

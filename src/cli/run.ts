@@ -20,7 +20,7 @@ import { listenForStopSignals } from "./shutdown.ts";
 /** docs/provider-contract.md §Provider registry */
 const PROVIDERS = new ProviderRegistry([encoreTsProvider]);
 
-export interface Io {
+interface Io {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;

@@ -1,6 +1,6 @@
 import type { Logger } from "../logging/logger.ts";
 
-export interface StopSignals {
+interface StopSignals {
   /** Aborted by the first SIGINT/SIGTERM: stop gracefully. */
   signal: AbortSignal;
   /** Aborted by the second: stop now. */

@@ -7,25 +7,25 @@ import { printable, visible } from "./printable.ts";
 import { PROVIDER_ID, invalidConfig } from "./settings.ts";
 
 /** Far above any real stagecraft.yml; keeps a hostile file from costing seconds and memory. */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_CONFIG_BYTES = 1024 * 1024;
 /** A stagecraft.yml is about six levels deep; composing a deeper document recurses once per level. */
-export const MAX_NESTING = 64;
+const MAX_NESTING = 64;
 /**
  * yaml's tree costs about 1 KB per token; a real stagecraft.yml has about 7 tokens a line,
  * so this is some 1,100 lines, and the cap keeps a hostile file's memory bounded.
  */
-export const MAX_TOKENS = 8_000;
+const MAX_TOKENS = 8_000;
 
 const PROVIDER_ID_SHAPE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-export interface StagecraftDocument {
+interface StagecraftDocument {
   /** The file, as shown to the user. */
   source: string;
   /** The whole parsed document; sections other than ours are ignored. */
   root: Record<string, unknown>;
 }
 
-export interface ProviderSelection {
+interface ProviderSelection {
   providerId: string;
   /** `backend.providers.<id>`, unvalidated: the provider parses it (docs/provider-contract.md §Options). */
   block: unknown;

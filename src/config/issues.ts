@@ -14,7 +14,7 @@ type AnySchema = unknown;
 type ValibotIssue = v.BaseIssue<unknown>;
 
 /** Dot-path of an issue below `prefix`, with array indexes in brackets: `dev.encore_secrets.from_env[2]`. */
-export function issuePath(prefix: string, issue: ValibotIssue): string {
+function issuePath(prefix: string, issue: ValibotIssue): string {
   let out = prefix;
   for (const item of issue.path ?? []) {
     const key = item.key;
@@ -25,7 +25,7 @@ export function issuePath(prefix: string, issue: ValibotIssue): string {
 }
 
 /** The keys a strict object accepts at the given key path, for "did you mean". */
-export function knownKeysAt(schema: AnySchema, keys: readonly unknown[]): string[] {
+function knownKeysAt(schema: AnySchema, keys: readonly unknown[]): string[] {
   let node = schema as SchemaNode | undefined;
   for (const key of keys) {
     node = unwrap(node);

@@ -2,7 +2,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import type { ListenAddress } from "../encore/listen.ts";
 import { printable } from "./printable.ts";
 
-export type ListenParse = { ok: true; value: ListenAddress } | { ok: false; message: string; fix: string };
+type ListenParse = { ok: true; value: ListenAddress } | { ok: false; message: string; fix: string };
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const PORT = /^[1-9][0-9]{0,4}$/;

@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { printable, visible } from "./printable.ts";
 
-export type Contained = { ok: true; path: string } | { ok: false; message: string; fix: string };
+type Contained = { ok: true; path: string } | { ok: false; message: string; fix: string };
 
 function isInside(root: string, target: string): boolean {
   const rel = relative(root, target);

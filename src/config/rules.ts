@@ -12,7 +12,7 @@ import { resolveInsideProject } from "./paths.ts";
 
 export const PROVIDER_PREFIX = "backend.providers.encore-ts";
 /** dev reads the env file whole; far above any real one. */
-export const MAX_ENV_FILE_BYTES = 1024 * 1024;
+const MAX_ENV_FILE_BYTES = 1024 * 1024;
 
 export interface RuleContext {
   projectDir: string;

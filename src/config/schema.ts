@@ -10,9 +10,9 @@ import { printable } from "./printable.ts";
 // (existence, containment, PEM) live in rules.ts. The JSON Schema in schema/ is generated
 // from this file (scripts/generate-schema.ts), so descriptions here are what editors show.
 
-export const DEFAULT_SECRET_TYPES = ["dev", "preview", "local"] as const;
-export const DEFAULT_IMAGE_NAME = "api";
-export const DEFAULT_READINESS_TIMEOUT_MS = 120_000;
+const DEFAULT_SECRET_TYPES = ["dev", "preview", "local"] as const;
+const DEFAULT_IMAGE_NAME = "api";
+const DEFAULT_READINESS_TIMEOUT_MS = 120_000;
 /** Below Docker's 10 s stop timeout, so a graceful stop finishes before Docker's SIGKILL. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 8_000;
 /**
@@ -21,9 +21,9 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 8_000;
  * under 1/8 of one call per secret and type (bench/secrets).
  */
 export const DEFAULT_SECRET_CONCURRENCY = 8;
-export const SECRET_MODES = ["cloud", "local"] as const;
+const SECRET_MODES = ["cloud", "local"] as const;
 /** `encore build docker --arch`; Encore defaults to amd64 whatever the host is. */
-export const BUILD_ARCHES = ["amd64", "arm64"] as const;
+const BUILD_ARCHES = ["amd64", "arm64"] as const;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ENCORE_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -108,7 +108,7 @@ function unique<T extends string>(key: (value: T) => string) {
   });
 }
 
-export const SecretsSchema = mapping({
+const SecretsSchema = mapping({
   types: v.optional(
     v.pipe(
       v.array(secretType),
@@ -139,7 +139,7 @@ export const SecretsSchema = mapping({
   ),
 });
 
-export const DevSchema = mapping({
+const DevSchema = mapping({
   env_file: v.optional(path("dotenv file merged into encore's environment; variables already set in the process win. Required for dev.")),
   listen: v.optional(listen),
   workdir: v.optional(path("Directory `encore run` runs in (encore.app there or in a parent). Defaults to the project directory.")),
@@ -150,7 +150,7 @@ export const DevSchema = mapping({
   shutdown: v.optional(mapping({ timeout_ms: timeoutMs(DEFAULT_SHUTDOWN_TIMEOUT_MS, "Grace period after SIGINT before SIGKILL; keep it below Docker's 10 s.") }), {}),
 });
 
-export const BuildSchema = mapping({
+const BuildSchema = mapping({
   workdir: v.optional(path("Directory `encore build docker` runs in. Defaults to the project directory.")),
   image_name: v.optional(v.pipe(v.string(), grammar(checkImageName), v.description("Repository name in <registry>/<image_name>:<tag><suffix>.")), DEFAULT_IMAGE_NAME),
   docker_tag_suffix: v.optional(v.pipe(v.string(), grammar(checkTagSuffix), v.description('Appended to the tag, e.g. "-encore".')), ""),
@@ -178,4 +178,3 @@ export const EncoreTsSchema = v.pipe(
 );
 
 export type EncoreTsConfig = v.InferOutput<typeof EncoreTsSchema>;
-export type EncoreTsConfigInput = v.InferInput<typeof EncoreTsSchema>;

@@ -56,7 +56,7 @@ function sortIssues(issues: Issue[]): Issue[] {
 }
 
 /** Enough to act on; a hostile file can yield thousands, which no one reads on a terminal. */
-export const MAX_LISTED_ISSUES = 50;
+const MAX_LISTED_ISSUES = 50;
 
 export function invalidConfig(operation: Operation, all: readonly Issue[], source?: string): ProviderError {
   const where = source ? ` in ${source}` : "";
@@ -83,7 +83,7 @@ function validated(raw: unknown, ctx: RuleContext, source?: string): EncoreTsCon
   return result.config;
 }
 
-export interface DevContext {
+interface DevContext {
   projectDir: string;
   /** `--listen`, which overrides `dev.listen` (docs/provider-contract.md §Dev command). */
   listenOverride?: string | undefined;
@@ -144,7 +144,7 @@ export function resolveTestSettings(raw: unknown, ctx: { projectDir: string; sou
   };
 }
 
-export interface BuildContext {
+interface BuildContext {
   projectDir: string;
   imageTag: string;
   registry?: unknown;

@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import type { DockerEndpoint } from "./endpoint.ts";
 
-export type Access = { ok: true } | { ok: false; problem: "missing" | "not-a-socket" | "permission" | "unreachable" | "certs"; message: string; fix: string };
+type Access = { ok: true } | { ok: false; problem: "missing" | "not-a-socket" | "permission" | "unreachable" | "certs"; message: string; fix: string };
 
 const MOUNT_FIX = "mount the engine's socket (-v /var/run/docker.sock:/var/run/docker.sock) or set DOCKER_HOST (e.g. tcp://docker:2376 with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)";
 

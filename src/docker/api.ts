@@ -4,7 +4,7 @@ import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import type { DockerEndpoint } from "./endpoint.ts";
 
-export interface EngineVersion {
+interface EngineVersion {
   version: string;
   apiVersion: string;
 }

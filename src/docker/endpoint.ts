@@ -3,7 +3,7 @@ import { join } from "node:path";
 // Which Docker engine `encore build docker` will load into: the daemon's DOCKER_HOST,
 // else the default socket (docs/encore-cli.md §Image loading). Pure.
 
-export const DEFAULT_SOCKET = "/var/run/docker.sock";
+const DEFAULT_SOCKET = "/var/run/docker.sock";
 
 export type DockerEndpoint =
   | { kind: "unix"; path: string; text: string }

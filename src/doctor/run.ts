@@ -19,7 +19,7 @@ import type { Check, CheckResult, DoctorContext } from "./types.ts";
 /** In order of what to fix first. */
 const CHECKS: readonly Check[] = [checkConfig, checkEncore, checkProject, checkTls, checkProxy, checkDocker, checkDatabases, checkPorts, checkSecrets];
 
-export interface DoctorInput {
+interface DoctorInput {
   projectDir: string;
   configPath: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -30,7 +30,7 @@ export interface DoctorInput {
   hostNetwork?: boolean;
 }
 
-export interface DoctorReport {
+interface DoctorReport {
   results: CheckResult[];
   /** 0 when nothing fails (warnings allowed), 1 otherwise. */
   exitCode: number;

@@ -5,13 +5,13 @@ import { parse, printParseErrorCode, type ParseError } from "jsonc-parser";
 // hujson.Standardize, then encoding/json). jsonc-parser reads the same language; its errors
 // are checked, because it otherwise recovers and returns what it could read.
 
-export interface AppFile {
+interface AppFile {
   /** The Encore Cloud app id; empty when the app is not linked. */
   id: string;
   lang: "go" | "typescript";
 }
 
-export type AppFileRead = { ok: true; app: AppFile } | { ok: false; message: string };
+type AppFileRead = { ok: true; app: AppFile } | { ok: false; message: string };
 
 export function readAppFile(file: string): AppFileRead {
   let text: string;

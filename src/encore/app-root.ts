@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-export type AppRoot = { ok: true; dir: string; file: string } | { ok: false; reason: "missing" | "directory"; path?: string };
+type AppRoot = { ok: true; dir: string; file: string } | { ok: false; reason: "missing" | "directory"; path?: string };
 
 /** The nearest `encore.app` file in `start` or its parents, as Encore looks for it. */
 export function findAppRoot(start: string): AppRoot {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 // to its config directory, or, in CI, an auth key that `encore auth login --auth-key` takes.
 
 /** `ENCORE_AUTH_KEY`, or `ENCORE_AUTHKEY` as the official image names it. */
-export const AUTH_KEY_VARIABLES = ["ENCORE_AUTH_KEY", "ENCORE_AUTHKEY"] as const;
+const AUTH_KEY_VARIABLES = ["ENCORE_AUTH_KEY", "ENCORE_AUTHKEY"] as const;
 
 export interface AuthKey {
   variable: (typeof AUTH_KEY_VARIABLES)[number];

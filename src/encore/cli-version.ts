@@ -11,16 +11,16 @@ import { parseEncoreVersion } from "./version.ts";
 // build verified the release tarball and wrote the version next to the install.
 
 /** Written into the install root by docker/install-encore.sh once the tarball is verified. */
-export const RELEASE_FILE = "encore-release.json";
+const RELEASE_FILE = "encore-release.json";
 
 /** How long a host without that file waits for `encore version`. */
-export const VERSION_COMMAND_TIMEOUT_MS = 3000;
+const VERSION_COMMAND_TIMEOUT_MS = 3000;
 
-export type CliVersion =
+type CliVersion =
   | { ok: true; version: string; source: "install" | "command" }
   | { ok: false; reason: "timeout" | "no-version"; message: string };
 
-export interface CliVersionRequest {
+interface CliVersionRequest {
   /** The `encore` executable as found on PATH. */
   encorePath: string;
   cwd: string;

@@ -9,7 +9,7 @@ import { probeHttp } from "./probe.ts";
 import { describeExit } from "../process/exit.ts";
 import { stopGracefully } from "./stop.ts";
 
-export interface DevServerOptions {
+interface DevServerOptions {
   spec: CommandSpec;
   listen: ListenAddress;
   readinessTimeoutMs: number;

@@ -13,7 +13,7 @@ const MAX_DEPTH = 8;
 const MAX_SOURCE_BYTES = 1024 * 1024;
 const SOURCE_FILE = /\.(ts|mts|cts|tsx|js|mjs|cjs)$/;
 
-export interface SourceVisitor {
+interface SourceVisitor {
   /** A directory (path relative to the app); return false to not descend into it. */
   directory?(path: string, name: string): boolean;
   /** A source file (path relative to the app) and its text. */

@@ -1,7 +1,7 @@
 import type { Exit, RunningProcess } from "../process/spawn.ts";
 import { setTimeout as delay } from "node:timers/promises";
 
-export interface StopResult {
+interface StopResult {
   exit: Exit;
   /** True when the grace period ran out, or a second signal asked, and SIGKILL was sent. */
   forced: boolean;

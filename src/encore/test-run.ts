@@ -5,7 +5,7 @@ import { startForeground, type CommandSpec, type Exit } from "../process/spawn.t
 import { describeExit } from "../process/exit.ts";
 import { stopGracefully } from "./stop.ts";
 
-export interface TestRunOptions {
+interface TestRunOptions {
   spec: CommandSpec;
   /** After SIGINT to the tests' process group, how long before SIGKILL. */
   shutdownTimeoutMs: number;
@@ -59,7 +59,7 @@ export async function runTests(options: TestRunOptions): Promise<number> {
 }
 
 /** The test command's code; death by a signal as a shell reports it (128 + its number). */
-export function exitCodeOf(exit: Exit): number {
+function exitCodeOf(exit: Exit): number {
   if (exit.signal) return signalExitCode(exit.signal);
   return exit.exitCode ?? 1;
 }

@@ -1,7 +1,7 @@
 import semver from "semver";
 
 /** Encore releases this runner is known to drive; outside the range it warns, never fails (docs/provider-contract.md §Supported versions). */
-export const SUPPORTED_ENCORE_RANGE = ">=1.50.0 <2.0.0-0";
+const SUPPORTED_ENCORE_RANGE = ">=1.50.0 <2.0.0-0";
 
 /**
  * The version in `encore version`'s output line, `encore version v1.56.4`

@@ -1,11 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse } from "dotenv";
 
-/** Parses an env file with dotenv's own parser (BOM, CRLF, `export`, quotes and multiline values included). */
-export function readEnvFile(path: string): Record<string, string> {
-  return parseEnvText(readFileSync(path));
-}
-
 /** The values, and where the file holds escapes other tools read differently. */
 export function readEnvFileNoting(path: string): { values: Record<string, string>; escapes: LiteralEscape[] } {
   const text = readFileSync(path, "utf8");
@@ -17,7 +12,7 @@ export function parseEnvText(content: string | Buffer): Record<string, string> {
   return parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
 }
 
-export interface LiteralEscape {
+interface LiteralEscape {
   /** 1-based line of the escape. */
   line: number;
   key: string;

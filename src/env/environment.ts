@@ -5,7 +5,7 @@ import { NO_PROXY_VARIABLES, noProxyWithDirectHosts } from "./proxy.ts";
 
 export type EnvSource = "process" | "env_file" | "config";
 
-export interface EnvEntry {
+interface EnvEntry {
   value: string;
   source: EnvSource;
 }
@@ -13,7 +13,7 @@ export interface EnvEntry {
 /** Ordered keys → value and where it came from (the `plan` command shows the sources). */
 export type Environment = ReadonlyMap<string, EnvEntry>;
 
-export interface EnvironmentInput {
+interface EnvironmentInput {
   processEnv: Readonly<Record<string, string | undefined>>;
   /** Parsed env_file; dev only. */
   fileEnv?: Readonly<Record<string, string>>;

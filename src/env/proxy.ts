@@ -7,7 +7,7 @@
 export const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] as const;
 export const NO_PROXY_VARIABLES = ["NO_PROXY", "no_proxy"] as const;
 /** Always direct, whatever the user's NO_PROXY says. */
-export const DIRECT_HOSTS = ["localhost", "127.0.0.1", "::1", "postgres", "docker"] as const;
+const DIRECT_HOSTS = ["localhost", "127.0.0.1", "::1", "postgres", "docker"] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 

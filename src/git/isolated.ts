@@ -17,7 +17,7 @@ import type { Repository } from "./repository.ts";
 
 const EXCLUDE_MAX = 1024 * 1024;
 
-export interface IsolatedResult {
+interface IsolatedResult {
   exit: Exit;
   stdout: string[];
 }

@@ -19,7 +19,7 @@ export interface Repository {
   commonDir: string;
 }
 
-export type Found<T> = { ok: true; value: T } | { ok: false; reason: string };
+type Found<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** The repository that holds `dir`, found as git does: the nearest `.git` upwards. */
 export function findRepository(dir: string): Found<Repository> {

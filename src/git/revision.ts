@@ -1,10 +1,10 @@
 import { runIsolatedGit } from "./isolated.ts";
 import { findRepository, readHead } from "./repository.ts";
 
-export type Revision = { ok: true; tag: string; dirty: boolean | "unchecked" } | { ok: false; reason: string };
+type Revision = { ok: true; tag: string; dirty: boolean | "unchecked" } | { ok: false; reason: string };
 
 /** Long enough to stay unique in large repositories, where git's own short form grows past 7. */
-export const SHORT_SHA_LENGTH = 12;
+const SHORT_SHA_LENGTH = 12;
 
 /**
  * The default image tag: the first 12 hex digits of the commit HEAD points at, with `-dirty`

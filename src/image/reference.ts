@@ -37,7 +37,7 @@ export function checkTagSuffix(suffix: string): PartCheck {
   return SUFFIX_RE.test(suffix) ? ok : { ok: false, message: "may contain only letters, digits, _ . -" };
 }
 
-export interface ImageReferenceParts {
+interface ImageReferenceParts {
   registry?: string | undefined;
   imageName: string;
   tag: string;

@@ -5,7 +5,7 @@ const COLORS = { error: "\u001B[31m", warn: "\u001B[33m", info: "\u001B[36m", de
 const RESET = "\u001B[0m";
 const DIM = "\u001B[2m";
 
-export interface PrettyOptions {
+interface PrettyOptions {
   color: boolean;
 }
 

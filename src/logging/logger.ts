@@ -62,7 +62,7 @@ export interface Logger {
   enabled(level: LogLevel): boolean;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level: LogLevel;
   format: LogFormat;
   color: boolean;

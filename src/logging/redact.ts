@@ -1,7 +1,7 @@
 import { LiteralMatcher } from "./matcher.ts";
 import { sanitize } from "./sanitize.ts";
 
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 /** Shorter fragments of a multiline secret are not worth masking everywhere they might occur. */
 const MIN_FRAGMENT_LENGTH = 4;

@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 
-export type Located = { ok: true; path: string } | { ok: false; reason: "not-found" | "not-executable"; path?: string };
+type Located = { ok: true; path: string } | { ok: false; reason: "not-found" | "not-executable"; path?: string };
 
 /** Finds a command on PATH the way a shell would, distinguishing "missing" from "not executable". */
 export function locateExecutable(name: string, pathVariable: string | undefined): Located {

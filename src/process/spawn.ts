@@ -17,9 +17,9 @@ export interface CommandSpec {
 }
 
 export type Stream = "stdout" | "stderr";
-export type LineHandler = (stream: Stream, line: string) => void;
+type LineHandler = (stream: Stream, line: string) => void;
 /** Wraps the handling of one chunk's lines, e.g. to write them out in one go. */
-export type Batcher = (handle: () => void) => void;
+type Batcher = (handle: () => void) => void;
 
 export interface Exit {
   /** Set when the process exited by itself. */
@@ -30,7 +30,7 @@ export interface Exit {
   spawnError?: string | undefined;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Written to stdin, which is then closed; stdin is /dev/null without it. */
   input?: string;
   onLine?: LineHandler;

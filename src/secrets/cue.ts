@@ -5,7 +5,7 @@ export const LOCAL_SECRETS_HEADER = "// Written by stagecraft-encore from dev.en
  * A CUE string literal. JSON's escapes are a subset of CUE's, and escaping every backslash
  * also keeps `\(` from becoming CUE interpolation.
  */
-export function cueString(value: string): string {
+function cueString(value: string): string {
   return JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 

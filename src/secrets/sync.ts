@@ -8,7 +8,7 @@ import type { SecretCall } from "./plan.ts";
 import type { SecretSyncState } from "./sync-state.ts";
 import type { SecretType } from "./types.ts";
 
-export interface SyncOptions {
+interface SyncOptions {
   calls: readonly SecretCall[];
   env: Environment;
   /** encore's absolute path, cwd (the app dir) and environment record. */

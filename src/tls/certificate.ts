@@ -4,7 +4,7 @@ const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 /** A CA bundle is small; anything larger is not what the user meant to point at. */
 export const MAX_CA_FILE_BYTES = 1024 * 1024;
 
-export type PemInspection =
+type PemInspection =
   | { kind: "certificates"; count: number; subjects: string[] }
   | { kind: "private-key" }
   | { kind: "invalid"; reason: string };

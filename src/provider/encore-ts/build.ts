@@ -21,7 +21,7 @@ import type { Logger } from "../../logging/logger.ts";
 import { loginStep, renderPlan, type Step } from "./steps.ts";
 
 /** Everything build will do, decided before anything runs; `plan build` prints this same object. */
-export interface PreparedBuild {
+interface PreparedBuild {
   settings: BuildSettings;
   imageRef: string;
   env: Environment;
@@ -32,7 +32,7 @@ export interface PreparedBuild {
   build: CommandSpec;
 }
 
-export function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
+function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
   const settings = resolveBuildSettings(opts.config.block, {
     projectDir: opts.workDir,
     imageTag: opts.imageTag,
@@ -185,7 +185,7 @@ async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, sig
 }
 
 /** A fix for the failures a user can act on without reading Go's error text. */
-export function buildFailureFix(detail: string): string {
+function buildFailureFix(detail: string): string {
   if (detail.includes("infra configuration is incomplete")) return "the app uses infrastructure: give the build an infra config (see the README, build options)";
   if (/UNAUTHORIZED|DENIED|401 Unauthorized|403 Forbidden/.test(detail)) {
     return `the registry refused the login: check ${REGISTRY_VARIABLES.username}/${REGISTRY_VARIABLES.password} or the mounted ~/.docker/config.json, and that the user may push there`;

@@ -21,7 +21,7 @@ import { loginStep, renderPlan, type Step } from "./steps.ts";
 const SHORT_SECRET = 8;
 
 /** Everything dev will do, decided before anything runs; `plan dev` prints this same object. */
-export interface PreparedDev {
+interface PreparedDev {
   settings: DevSettings;
   encore: string;
   appDir: string;
@@ -38,7 +38,7 @@ export interface PreparedDev {
 }
 
 /** Validation, preflight and environment (docs/provider-contract.md §Validation rules, §Environment). Writes only the CA bundle; calls no encore. */
-export function prepareDev(opts: DevOptions): PreparedDev {
+function prepareDev(opts: DevOptions): PreparedDev {
   const log = opts.log;
   const settings = resolveDevSettings(opts.config.block, { projectDir: opts.workDir, listenOverride: opts.listen, source: opts.config.source });
   const encore = requireEncore(opts.env.PATH, "dev");

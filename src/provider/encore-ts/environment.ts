@@ -4,7 +4,7 @@ import { composeEnvironment, type Environment } from "../../env/environment.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { cacheDir, findSystemBundle, writeCombinedBundle } from "../../tls/bundle.ts";
 
-export interface EnvironmentRequest {
+interface EnvironmentRequest {
   operation: Operation;
   processEnv: Readonly<Record<string, string | undefined>>;
   envFile?: string | undefined;

@@ -6,7 +6,7 @@ import type { Logger } from "../../logging/logger.ts";
 import { locateExecutable } from "../../process/executable.ts";
 import type { CommandSpec } from "../../process/spawn.ts";
 
-export const ENCORE_BIN = "encore";
+const ENCORE_BIN = "encore";
 
 /** PROVIDER_NOT_AVAILABLE unless `encore` is on PATH and executable. */
 export function requireEncore(path: string | undefined, operation: Operation): string {

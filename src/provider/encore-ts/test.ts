@@ -16,7 +16,7 @@ import { Background, runCommonStep } from "./run-step.ts";
 import { loginStep, renderPlan, type Step } from "./steps.ts";
 
 /** Everything test will do, decided before anything runs; `plan test` prints this same object. */
-export interface PreparedTest {
+interface PreparedTest {
   settings: TestSettings;
   appDir: string;
   env: Environment;
@@ -31,7 +31,7 @@ export interface PreparedTest {
 }
 
 /** dev's preparation (validation, preflight, environment, CA, telemetry) for `encore test`. */
-export function prepareTest(opts: TestOptions): PreparedTest {
+function prepareTest(opts: TestOptions): PreparedTest {
   const { log } = opts;
   const settings = resolveTestSettings(opts.config.block, { projectDir: opts.workDir, source: opts.config.source });
   const encore = requireEncore(opts.env.PATH, "test");
