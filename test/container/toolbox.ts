@@ -183,7 +183,7 @@ export interface HelloCompose {
 
 /** docker-compose.yml with test/container/compose.test.yml, a unique project name and free host ports. */
 export async function helloCompose(options: HelloComposeOptions): Promise<HelloCompose> {
-  const [apiPort, dashboardPort] = [await freePort(), await freePort()];
+  const [apiPort, dashboardPort, debugPort] = [await freePort(), await freePort(), await freePort()];
   const compose = new ComposeProject({
     name: uniqueName("stagecraft-test").toLowerCase(),
     files: ["docker-compose.yml", ...(options.dind ? ["docker/compose.unprivileged.yml"] : []), "test/container/compose.test.yml"],
@@ -192,6 +192,8 @@ export async function helloCompose(options: HelloComposeOptions): Promise<HelloC
       STAGECRAFT_PROJECT_DIR: options.project.dir,
       STAGECRAFT_API_PORT: String(apiPort),
       STAGECRAFT_DASHBOARD_PORT: String(dashboardPort),
+      // The debugger relay's host port too, so compose projects side by side do not collide.
+      STAGECRAFT_DEBUG_PORT: String(debugPort),
       TEST_IMAGE: options.image,
       TEST_DOUBLE_DIR: options.project.doubleDir,
       TEST_DOUBLE_SCENARIO: JSON.stringify(options.scenario ?? FAKE_NPM),
