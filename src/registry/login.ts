@@ -1,7 +1,7 @@
 // Registry credentials from the environment, for runners that cannot mount a Docker config
 // (Kubernetes pods, rootless CI). Encore pushes with go-containerregistry's DefaultKeychain,
 // which reads `$DOCKER_CONFIG/config.json` (else `~/.docker/config.json`), so the runner
-// turns the variables into such a file: encoredev/encore cli/daemon/export/export.go.
+// turns the variables into such a file (docs/encore-cli.md §Registry push).
 // Pure: deciding what to write; src/registry/docker-config.ts writes it.
 import { Buffer } from "node:buffer";
 
