@@ -4,7 +4,9 @@
 // blob uploads and a manifest PUT with basic auth, trusting the CA through SSL_CERT_FILE.
 // The registry is a real one: the distribution registry (registry:2, a STAND-IN from Debian's
 // docker-registry package) behind TLS with a CA made here and htpasswd basic auth. The host's
-// real engine then pulls the pushed image back.
+// real engine then pulls the pushed image back, from the published loopback port (an engine
+// lets loopback registries skip verification, so the TLS proof is the toolbox's push itself,
+// which trusts only the project's CA through SSL_CERT_FILE).
 import assert from "node:assert/strict";
 import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
