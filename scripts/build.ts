@@ -1,5 +1,5 @@
 // Bundles the runner into one CommonJS file, dist/main.cjs: start-up loads one file instead
-// of hundreds of modules (winston, execa, valibot, yaml), and CommonJS reaches Node's
+// of hundreds of modules (valibot, yaml, winston-transport), and CommonJS reaches Node's
 // built-ins through require(), skipping the ESM facades that cost tens of milliseconds
 // (node:http's alone loads undici). Type-checking is `npm run typecheck`; esbuild only
 // strips types.
