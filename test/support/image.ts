@@ -26,26 +26,34 @@ export const ENCORE_VERSION = "1.56.4";
 /** The proxy CA the downloading build steps need on these machines (docker-here.md). */
 const SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 export const BUILD_LOCK = join(tmpdir(), "stagecraft-encore-buildx.lock");
+/**
+ * The arm64 Node base, a STAND-IN (test/stand-ins/build.sh arm64) under the name of Docker's
+ * per-architecture official repository: this engine keeps one platform per tag, so the
+ * arm64 base cannot share the tag node:24-bookworm-slim with the amd64 one.
+ */
+export const ARM64_NODE_IMAGE = "arm64v8/node:24-bookworm-slim";
+
+export type Arch = "amd64" | "arm64";
 
 const run = promisify(execFile);
 
-export function targetArch(): "amd64" | "arm64" {
+export function targetArch(): Arch {
   if (process.arch === "x64") return "amd64";
   if (process.arch === "arm64") return "arm64";
   throw new Error(`Encore publishes linux_amd64 and linux_arm64 releases only; this machine is ${process.arch}`);
 }
 
 /**
- * Packs the double into vendor/encore/encore-<version>-linux_<arch>.tar.gz and returns its
- * sha256. A tarball there that is not the double (a real release put there for an offline
- * build) is never overwritten.
+ * Packs the double for `arch` (default: this machine's) into
+ * vendor/encore/encore-<version>-linux_<arch>.tar.gz and returns its sha256. A tarball there
+ * that is not the double (a real release put there for an offline build) is never overwritten.
  */
-export async function vendorEncoreDouble(): Promise<string> {
-  const name = `encore-${ENCORE_VERSION}-linux_${targetArch()}.tar.gz`;
+export async function vendorEncoreDouble(arch: Arch = targetArch()): Promise<string> {
+  const name = `encore-${ENCORE_VERSION}-linux_${arch}.tar.gz`;
   const target = join(ROOT, "vendor", "encore", name);
   const work = mkdtempSync(join(tmpdir(), "stagecraft-encore-pack-"));
   try {
-    const { stdout } = await run("sh", [join(ROOT, "test", "fixtures", "encore", "pack.sh"), ENCORE_VERSION, targetArch(), work]);
+    const { stdout } = await run("sh", [join(ROOT, "test", "fixtures", "encore", "pack.sh"), ENCORE_VERSION, arch, work]);
     const sha256 = stdout.trim();
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`pack.sh printed ${JSON.stringify(stdout)}, not a sha256`);
     if (existsSync(target)) {
@@ -81,6 +89,10 @@ export interface ImageBuild {
   extraCa?: string | null;
   /** Stages to run again whatever the cache holds (`--no-cache-filter`). */
   noCacheFilter?: readonly string[];
+  /** Another target platform than this machine's (`--platform linux/<arch>`), run under emulation. */
+  arch?: Arch;
+  /** The NODE_IMAGE build argument; default: the Dockerfile's. */
+  nodeImage?: string;
 }
 
 export interface BuiltImage {
@@ -93,12 +105,14 @@ export interface BuiltImage {
 
 /** `docker buildx build --load` of this repository with the double vendored. */
 export async function buildToolboxImage(build: ImageBuild): Promise<BuiltImage> {
-  const encoreSha256 = await vendorEncoreDouble();
+  const encoreSha256 = await vendorEncoreDouble(build.arch);
   const extraCa = build.extraCa === undefined ? (existsSync(SYSTEM_BUNDLE) ? SYSTEM_BUNDLE : null) : build.extraCa;
   const args = [
     "buildx", "build", "--load", "--progress", "plain",
     "--build-arg", `ENCORE_VERSION=${ENCORE_VERSION}`,
     "--build-arg", `ENCORE_SHA256=${encoreSha256}`,
+    ...(build.arch ? ["--platform", `linux/${build.arch}`] : []),
+    ...(build.nodeImage ? ["--build-arg", `NODE_IMAGE=${build.nodeImage}`] : []),
     ...(extraCa ? ["--secret", `id=extra_ca,src=${extraCa}`] : []),
     ...(build.noCacheFilter?.length ? ["--no-cache-filter", build.noCacheFilter.join(",")] : []),
     "--tag", build.tag,

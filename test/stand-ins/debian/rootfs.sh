@@ -11,10 +11,13 @@
 # info pages or translations; apt set up not to keep caches; services never
 # started by package scripts).
 #
-# Usage: rootfs.sh <output.tar>     (run as root; needs debootstrap)
+# Usage: rootfs.sh <output.tar> [ARCH]   (run as root; needs debootstrap)
+# ARCH is a Debian architecture (default: the host's). A foreign one (arm64 on an
+# amd64 host) needs binfmt_misc to run its binaries: .ci/provision registers QEMU.
 set -euo pipefail
 
 out=$1
+arch=${2:-}
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/stagecraft-rootfs.XXXXXX")
 dir=$work/rootfs
 cleanup() {
@@ -29,7 +32,7 @@ trap cleanup EXIT
 
 # No mirror argument: debootstrap uses Debian's default mirror, the same one
 # the host's apt uses.
-if ! debootstrap --variant=minbase bookworm "$dir" >"$work/debootstrap.log" 2>&1; then
+if ! debootstrap ${arch:+--arch="$arch"} --variant=minbase bookworm "$dir" >"$work/debootstrap.log" 2>&1; then
   tail -n 30 "$work/debootstrap.log" >&2
   exit 1
 fi
