@@ -14,11 +14,17 @@ import { ARM64_NODE_IMAGE, ENCORE_VERSION, TEST_IMAGE, buildToolboxImage } from 
 import { deferred } from "../support/cleanup.ts";
 import { freePort } from "../support/ports.ts";
 import { ROOT } from "../support/project.ts";
-import { IMAGE_REPOSITORY, helloProject, runToolbox, toolboxOptions, type HelloCopy, type ProjectOptions } from "./toolbox.ts";
+import { FAKE_NPM, IMAGE_REPOSITORY, helloProject, runToolbox, toolboxOptions, type HelloCopy, type ProjectOptions } from "./toolbox.ts";
 
 const PLATFORM = "linux/arm64";
 /** Emulated Node starts several times slower; the first build of the image takes minutes. */
 const EMULATED_MS = 180_000;
+/**
+ * The double's scenario here: a fake `npm install`, as in the amd64 files, and longer for its
+ * daemon to start than upstream's 5 s: the double is Node, which QEMU starts in seconds, where
+ * the real CLI is a native Go binary.
+ */
+const SCENARIO = { ...FAKE_NPM, daemon: { startTimeoutMs: 60_000 } };
 
 let image: string;
 const defer = deferred("file");
@@ -35,7 +41,7 @@ function project(options?: ProjectOptions): HelloCopy {
 }
 
 const run = (command: string[], extra: Omit<Parameters<typeof runToolbox>[0], "image" | "command"> = {}) =>
-  docker(["run", "--platform", PLATFORM, ...toolboxOptions(extra), image, ...command], { timeoutMs: EMULATED_MS });
+  docker(["run", "--platform", PLATFORM, ...toolboxOptions({ scenario: SCENARIO, ...extra }), image, ...command], { timeoutMs: EMULATED_MS });
 
 describe("the linux/arm64 image, under emulation", () => {
   test("is an arm64 image whose processes are aarch64, with the version labels of the amd64 one", async () => {
@@ -64,7 +70,7 @@ describe("the linux/arm64 image, under emulation", () => {
     const name = uniqueName("stagecraft-arm64-dev");
     const port = await freePort();
     defer(() => removeContainers(name));
-    await dockerOk(["run", "--detach", "--platform", PLATFORM, "--publish", `127.0.0.1:${port}:4000`, ...toolboxOptions({ project: copy, name }), image, "dev"]);
+    await dockerOk(["run", "--detach", "--platform", PLATFORM, "--publish", `127.0.0.1:${port}:4000`, ...toolboxOptions({ project: copy, name, scenario: SCENARIO }), image, "dev"]);
     await waitForLogLine(name, /dev server ready at /, EMULATED_MS);
 
     const response = await fetch(`http://127.0.0.1:${port}/hello/arm64`, { signal: AbortSignal.timeout(30_000) });
