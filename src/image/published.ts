@@ -4,8 +4,11 @@ import pkg from "../../package.json" with { type: "json" };
 // published image (init's compose file, devcontainer and workflow, the README) takes it
 // from here.
 
-/** The repository the release workflow pushes to. */
-export const PUBLISHED_IMAGE = "ghcr.io/stagecraft-encore/stagecraft-encore";
+/**
+ * The repository the release workflow pushes to: `config.image` in package.json, which the
+ * workflow reads too.
+ */
+export const PUBLISHED_IMAGE: string = pkg.config.image;
 
 /**
  * The Encore CLI in the published image of this version: the Dockerfile's default

@@ -9,12 +9,28 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { commandOf } from "../support/double.ts";
-import { docker, dockerOk, removeContainers, removeImages, requireDocker, uniqueName, waitForLogLine } from "../support/docker.ts";
+import {
+  docker,
+  dockerOk,
+  removeContainers,
+  removeImages,
+  requireDocker,
+  uniqueName,
+  waitForLogLine,
+} from "../support/docker.ts";
 import { ARM64_NODE_IMAGE, ENCORE_VERSION, TEST_IMAGE, buildToolboxImage } from "../support/image.ts";
 import { deferred } from "../support/cleanup.ts";
 import { freePort } from "../support/ports.ts";
 import { ROOT } from "../support/project.ts";
-import { FAKE_NPM, IMAGE_REPOSITORY, helloProject, runToolbox, toolboxOptions, type HelloCopy, type ProjectOptions } from "./toolbox.ts";
+import {
+  FAKE_NPM,
+  IMAGE_REPOSITORY,
+  helloProject,
+  runToolbox,
+  toolboxOptions,
+  type HelloCopy,
+  type ProjectOptions,
+} from "./toolbox.ts";
 
 const PLATFORM = "linux/arm64";
 /** Emulated Node starts several times slower; the first build of the image takes minutes. */
@@ -29,10 +45,13 @@ const SCENARIO = { ...FAKE_NPM, daemon: { startTimeoutMs: 60_000 } };
 let image: string;
 const defer = deferred("file");
 
-before(async () => {
-  await requireDocker();
-  image = (await buildToolboxImage({ tag: `${TEST_IMAGE}-arm64`, arch: "arm64", nodeImage: ARM64_NODE_IMAGE })).tag;
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    await requireDocker();
+    image = (await buildToolboxImage({ tag: `${TEST_IMAGE}-arm64`, arch: "arm64", nodeImage: ARM64_NODE_IMAGE })).tag;
+  },
+  { timeout: 15 * 60_000 },
+);
 
 function project(options?: ProjectOptions): HelloCopy {
   const copy = helloProject(options);
@@ -41,11 +60,17 @@ function project(options?: ProjectOptions): HelloCopy {
 }
 
 const run = (command: string[], extra: Omit<Parameters<typeof runToolbox>[0], "image" | "command"> = {}) =>
-  docker(["run", "--platform", PLATFORM, ...toolboxOptions({ scenario: SCENARIO, ...extra }), image, ...command], { timeoutMs: EMULATED_MS });
+  docker(["run", "--platform", PLATFORM, ...toolboxOptions({ scenario: SCENARIO, ...extra }), image, ...command], {
+    timeoutMs: EMULATED_MS,
+  });
 
 describe("the linux/arm64 image, under emulation", () => {
   test("is an arm64 image whose processes are aarch64, with the version labels of the amd64 one", async () => {
-    const [details] = JSON.parse((await dockerOk(["image", "inspect", image])).stdout) as { Os: string; Architecture: string; Config: { Labels: Record<string, string> } }[];
+    const [details] = JSON.parse((await dockerOk(["image", "inspect", image])).stdout) as {
+      Os: string;
+      Architecture: string;
+      Config: { Labels: Record<string, string> };
+    }[];
     assert.deepEqual([details?.Os, details?.Architecture], ["linux", "arm64"]);
     assert.equal(details?.Config.Labels["dev.encore.version"], ENCORE_VERSION);
     const uname = await run(["uname", "-m"]);
@@ -62,7 +87,10 @@ describe("the linux/arm64 image, under emulation", () => {
     assert.equal(encore.stdout, `bin\nencore-go\nruntimes\nencore version v${ENCORE_VERSION}\n`);
     // The real CLI exits 1 when its update check is offline, as on amd64.
     assert.equal(encore.exitCode, 1, encore.stderr);
-    assert.deepEqual(copy.calls().map((call) => call.argv), [["version"]]);
+    assert.deepEqual(
+      copy.calls().map((call) => call.argv),
+      [["version"]],
+    );
   });
 
   test("dev: ready, the API answers on the published port, and docker stop ends it gracefully", async () => {
@@ -70,7 +98,17 @@ describe("the linux/arm64 image, under emulation", () => {
     const name = uniqueName("stagecraft-arm64-dev");
     const port = await freePort();
     defer(() => removeContainers(name));
-    await dockerOk(["run", "--detach", "--platform", PLATFORM, "--publish", `127.0.0.1:${port}:4000`, ...toolboxOptions({ project: copy, name, scenario: SCENARIO }), image, "dev"]);
+    await dockerOk([
+      "run",
+      "--detach",
+      "--platform",
+      PLATFORM,
+      "--publish",
+      `127.0.0.1:${port}:4000`,
+      ...toolboxOptions({ project: copy, name, scenario: SCENARIO }),
+      image,
+      "dev",
+    ]);
     await waitForLogLine(name, /dev server ready at /, EMULATED_MS);
 
     const response = await fetch(`http://127.0.0.1:${port}/hello/arm64`, { signal: AbortSignal.timeout(30_000) });
@@ -81,13 +119,21 @@ describe("the linux/arm64 image, under emulation", () => {
     assert.equal(stopped.exitCode, 0, stopped.stderr);
     const exit = await dockerOk(["inspect", "--format", "{{.State.ExitCode}}", name]);
     assert.equal(exit.stdout.trim(), "0");
-    assert.ok(copy.calls().some((call) => commandOf(call) === "run"), "encore run was called");
+    assert.ok(
+      copy.calls().some((call) => commandOf(call) === "run"),
+      "encore run was called",
+    );
   });
 
   test("build with build.arch arm64: prints the image reference and loads a linux/arm64 image", async () => {
     // Encore builds amd64 whatever the host is; an arm64 app image needs build.arch: arm64
     // and an arm64 base in the engine.
-    const copy = project({ provider: [[["build", "arch"], "arm64"], [["build", "base"], ARM64_NODE_IMAGE]] });
+    const copy = project({
+      provider: [
+        [["build", "arch"], "arm64"],
+        [["build", "base"], ARM64_NODE_IMAGE],
+      ],
+    });
     const tag = uniqueName("arm64");
     const ref = `${IMAGE_REPOSITORY}:${tag}`;
     defer(() => removeImages(ref));
@@ -98,6 +144,9 @@ describe("the linux/arm64 image, under emulation", () => {
     const built = await dockerOk(["image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", ref]);
     assert.equal(built.stdout.trim(), PLATFORM);
     const build = copy.calls().find((call) => commandOf(call) === "build docker");
-    assert.ok(build?.argv.includes("--arch=arm64") && build.argv.includes(`--base=${ARM64_NODE_IMAGE}`), JSON.stringify(build?.argv));
+    assert.ok(
+      build?.argv.includes("--arch=arm64") && build.argv.includes(`--base=${ARM64_NODE_IMAGE}`),
+      JSON.stringify(build?.argv),
+    );
   });
 });

@@ -45,7 +45,9 @@ describe("renovate.json", () => {
     assert.ok(manager);
     assert.ok(manager.managerFilePatterns.map(slashed).some((pattern) => pattern.test("Dockerfile")));
     const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
-    const found = manager.matchStrings.flatMap((source) => [...dockerfile.matchAll(new RegExp(source, "g"))].map((match) => ({ ...match.groups })));
+    const found = manager.matchStrings.flatMap((source) =>
+      [...dockerfile.matchAll(new RegExp(source, "g"))].map((match) => ({ ...match.groups })),
+    );
     assert.deepEqual(found, [
       {
         datasource: "github-releases",
@@ -60,7 +62,10 @@ describe("renovate.json", () => {
   test("keeps the Node base image on bookworm slim", () => {
     const rule = config.packageRules.find((each) => each.matchPackageNames?.includes("node"));
     const allowed = slashed(rule?.allowedVersions ?? "//x");
-    assert.deepEqual(["24-bookworm-slim", "26-bookworm-slim", "26-trixie-slim", "26-alpine"].map((tag) => allowed.test(tag)), [true, true, false, false]);
+    assert.deepEqual(
+      ["24-bookworm-slim", "26-bookworm-slim", "26-trixie-slim", "26-alpine"].map((tag) => allowed.test(tag)),
+      [true, true, false, false],
+    );
     const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
     assert.match(dockerfile, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
   });

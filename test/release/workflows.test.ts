@@ -50,7 +50,8 @@ function tempDir(): string {
 describe("the workflows", () => {
   test("every workflow passes action-validator, which rejects a broken one", async () => {
     const files = readdirSync(WORKFLOWS).filter((file) => /\.ya?ml$/.test(file));
-    for (const expected of ["ci.yml", "release.yml"]) assert.ok(files.includes(expected), `no ${expected} in .github/workflows`);
+    for (const expected of ["ci.yml", "release.yml"])
+      assert.ok(files.includes(expected), `no ${expected} in .github/workflows`);
     for (const file of files) {
       const lint = await lintWorkflow(join(WORKFLOWS, file));
       assert.ok(lint.ok, `${file}:\n${lint.output}`);
@@ -89,7 +90,10 @@ describe("the workflows", () => {
     assert.deepEqual([build["push"], build["sbom"], build["provenance"]], [true, true, "mode=max"]);
     assert.equal(build["labels"], "${{ steps.meta.outputs.labels }}");
     // The Dockerfile's own OCI labels take these build arguments.
-    const args = String(build["build-args"]).trim().split("\n").map((line) => line.split("=")[0]);
+    const args = String(build["build-args"])
+      .trim()
+      .split("\n")
+      .map((line) => line.split("=")[0]);
     assert.deepEqual(args, ["VERSION", "REVISION", "SOURCE"]);
     const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
     for (const arg of args) assert.match(dockerfile, new RegExp(`^ARG ${arg}=`, "m"));
@@ -98,7 +102,10 @@ describe("the workflows", () => {
 
 describe("the release's version step, run against this repository", () => {
   const script = steps("release.yml").find((each) => each.name === "Versions")?.run;
-  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; config: { image: string } };
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    version: string;
+    config: { image: string };
+  };
 
   function versions(tag: string, packageVersion = pkg.version) {
     assert.ok(script, "release.yml has no Versions step");
@@ -112,7 +119,12 @@ describe("the release's version step, run against this repository", () => {
       encoding: "utf8",
       env: { PATH: process.env.PATH ?? "", GITHUB_REF_NAME: tag, GITHUB_OUTPUT: output },
     });
-    const outputs = Object.fromEntries(readFileSync(output, "utf8").split("\n").filter(Boolean).map((line) => line.split("=", 2) as [string, string]));
+    const outputs = Object.fromEntries(
+      readFileSync(output, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split("=", 2) as [string, string]),
+    );
     return { status: result.status, stdout: result.stdout, outputs };
   }
 
@@ -131,6 +143,9 @@ describe("the release's version step, run against this repository", () => {
   test("a tag that is not package.json's version fails the release", () => {
     const result = versions("v9.9.9");
     assert.equal(result.status, 1);
-    assert.equal(result.stdout, `::error file=package.json::tag v9.9.9 does not match package.json version ${pkg.version}\n`);
+    assert.equal(
+      result.stdout,
+      `::error file=package.json::tag v9.9.9 does not match package.json version ${pkg.version}\n`,
+    );
   });
 });

@@ -18,6 +18,7 @@ export interface RenovateValidation {
 export async function validateRenovateConfig(dir: string, file = "renovate.json"): Promise<RenovateValidation> {
   if (!existsSync(VALIDATOR)) throw new Error(`${VALIDATOR} is missing: run .ci/provision, which installs it`);
   const result = await execa(VALIDATOR, ["--strict", file], { cwd: dir, reject: false, all: true, stdin: "ignore" });
-  if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error(`renovate-config-validator exited with ${result.exitCode}:\n${result.all}`);
+  if (result.exitCode !== 0 && result.exitCode !== 1)
+    throw new Error(`renovate-config-validator exited with ${result.exitCode}:\n${result.all}`);
   return { ok: result.exitCode === 0, output: String(result.all ?? "") };
 }
