@@ -43,12 +43,18 @@ const EMULATED_MS = 180_000;
 const SCENARIO = { ...FAKE_NPM, daemon: { startTimeoutMs: 60_000 } };
 
 let image: string;
+/** The sha256 of the double packed as the linux_arm64 release, which the build verified. */
+let encoreSha256: string;
 const defer = deferred("file");
 
 before(
   async () => {
     await requireDocker();
-    image = (await buildToolboxImage({ tag: `${TEST_IMAGE}-arm64`, arch: "arm64", nodeImage: ARM64_NODE_IMAGE })).tag;
+    ({ tag: image, encoreSha256 } = await buildToolboxImage({
+      tag: `${TEST_IMAGE}-arm64`,
+      arch: "arm64",
+      nodeImage: ARM64_NODE_IMAGE,
+    }));
   },
   { timeout: 15 * 60_000 },
 );
@@ -83,8 +89,19 @@ describe("the linux/arm64 image, under emulation", () => {
     assert.deepEqual([version.exitCode, version.stdout], [0, `stagecraft-encore ${pkg.version}\n`], version.stderr);
 
     const copy = project();
-    const encore = await run(["bash", "-c", "ls /opt/encore && encore version"], { project: copy });
-    assert.equal(encore.stdout, `bin\nencore-go\nruntimes\nencore version v${ENCORE_VERSION}\n`);
+    const encore = await run(
+      [
+        "bash",
+        "-c",
+        "ls -d /opt/encore/{bin/encore,encore-go,runtimes} && cat /opt/encore/encore-release.json && encore version",
+      ],
+      { project: copy },
+    );
+    const release = JSON.stringify({ version: ENCORE_VERSION, target: "linux_arm64", sha256: encoreSha256 });
+    assert.equal(
+      encore.stdout,
+      `/opt/encore/bin/encore\n/opt/encore/encore-go\n/opt/encore/runtimes\n${release}\nencore version v${ENCORE_VERSION}\n`,
+    );
     // The real CLI exits 1 when its update check is offline, as on amd64.
     assert.equal(encore.exitCode, 1, encore.stderr);
     assert.deepEqual(
