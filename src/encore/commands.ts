@@ -46,7 +46,7 @@ export function secretSetArgs(name: string, types: readonly string[]): string[] 
 
 /**
  * `encore test` parses none of its arguments but --prepare, --trace, --codegen-debug and
- * --no-color and hands the rest to the app's `test` script (cli/cmd/encore/test.go), so
+ * --no-color and hands the rest to the app's `test` script (docs/encore-cli.md §Test), so
  * the user's arguments go on as given.
  */
 export function testArgs(args: readonly string[]): string[] {

@@ -95,8 +95,9 @@ describe("encore test", () => {
     assert.ok(b.events().some((e) => e.event === "signal" && e.signal === "SIGINT"));
   });
 
-  test("an app with a database gets the daemon's ENCORE_SQLDB_HOST, reached before the tests start", async () => {
-    const server = createServer((socket) => socket.destroy()).listen(0, "127.0.0.1");
+  test("an app with a database gets the daemon's ENCORE_SQLDB_HOST once a PostgreSQL server answers there", async () => {
+    // Answers an SSLRequest with "N", as PostgreSQL does without TLS; the double waits for that.
+    const server = createServer((socket) => socket.once("data", () => socket.end("N"))).listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     const port = (server.address() as { port: number }).port;
     try {

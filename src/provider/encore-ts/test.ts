@@ -65,7 +65,7 @@ function prepareTest(opts: TestOptions): PreparedTest {
 
 /**
  * `encore test` runs the app's package.json `test` script and, without one, exits 1 with
- * "application does not define any tests" (tsparser/src/builder/test.rs): the same code as a
+ * "application does not define any tests" (docs/encore-cli.md §Test): the same code as a
  * failing test. Checked here first, so a missing script is INVALID_PROJECT, not a test failure.
  * A package.json that is missing or unreadable is left to encore, which names the problem.
  */

@@ -1,0 +1,61 @@
+// `stagecraft-encore test` in the toolbox image, as a CI job runs it: `docker compose run --rm
+// stagecraft-dev test` with the Postgres sidecar, and the same through docker-in-docker, where
+// Encore starts its own test database in the inner engine. The app is a copy of examples/hello
+// with a `test` script (`node --test`) whose test talks to the database the tests are given.
+// encoredotdev/postgres:18 and docker:dind are STAND-INS (test/stand-ins/), and
+// docker/compose.unprivileged.yml stands for `privileged: true`, which this machine refuses.
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { deferred } from "../support/cleanup.ts";
+import { docker, loadImageInto } from "../support/docker.ts";
+import { addDatabaseTests } from "./app-tests.ts";
+import { helloCompose, helloProject, toolboxImage, type HelloCopy } from "./toolbox.ts";
+
+const defer = deferred();
+let image: string;
+before(async () => {
+  image = await toolboxImage();
+});
+
+function appWithTests(): HelloCopy {
+  const copy = addDatabaseTests(helloProject());
+  defer(() => copy.remove());
+  return copy;
+}
+
+describe("test in the toolbox image", () => {
+  test("docker compose run --rm stagecraft-dev test: the tests reach the Postgres sidecar; a failing test's code passes through", async () => {
+    const copy = appWithTests();
+    const { compose } = await helloCompose({ image, project: copy });
+    defer(() => compose.down());
+
+    const passed = await compose.run(["run", "--rm", "-T", "stagecraft-dev", "test"], { timeoutMs: 180_000 });
+    assert.equal(passed.exitCode, 0, passed.stderr);
+    // stdout is the tests' own output: node --test's TAP-like report.
+    assert.match(passed.stdout, /^database postgres:5432 answered [SN]$/m);
+    assert.match(passed.stdout, /^ℹ pass 2$/m);
+    assert.match(passed.stderr, /running the tests: encore test/);
+    const call = copy.calls().find((c) => c.argv[0] === "test")!;
+    assert.equal(call.cwd, "/workspace");
+
+    const failed = await compose.run(["run", "--rm", "-T", "-e", "DB_TEST_FAIL=1", "stagecraft-dev", "test", "--", "--test-reporter=tap"], { timeoutMs: 120_000 });
+    assert.equal(failed.exitCode, 1, failed.stderr);
+    assert.match(failed.stdout, /^not ok \d+ - greets$/m);
+    assert.match(failed.stderr, /tests failed: encore test exited with code 1; exiting with its code 1/);
+  });
+
+  test("through docker-in-docker: Encore starts its test database in the inner engine and the tests reach it on 127.0.0.1", async () => {
+    const copy = appWithTests();
+    const { compose } = await helloCompose({ image, project: copy, dind: true });
+    defer(() => compose.down());
+    await compose.up(["docker"]);
+    const dind = await compose.containerId("docker");
+    await loadImageInto(dind, "encoredotdev/postgres:18");
+
+    const result = await compose.run(["run", "--rm", "-T", "stagecraft-dev-dind", "test"], { timeoutMs: 180_000 });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, /^database 127\.0\.0\.1:\d+ answered [SN]$/m);
+    const inner = await docker(["exec", dind, "docker", "ps", "--format", "{{.Image}} {{.Names}}"]);
+    assert.match(inner.stdout, /^encoredotdev\/postgres:18 sqldb-.*-test$/m);
+  });
+});
