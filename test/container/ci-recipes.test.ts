@@ -117,6 +117,7 @@ describe("CI recipes in the README", () => {
       // The build loaded the image into the dind service over TLS and the job printed it.
       const ref = `ghcr.io/example-org/api:${sha}`;
       assert.match(output, new RegExp(`^${jobName}\\s+> ${ref.replaceAll(".", "\\.")}$`, "m"));
+      assert.match(output, /INF successfully saved local docker image/);
       // The one step that cannot run here: logging in to a registry that does not exist.
       const steps = [...output.matchAll(new RegExp(`^${jobName}\\s+\\$ (.*)$`, "gm"))].map((match) => match[1]);
       assert.equal(steps.at(-1), 'echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"');
