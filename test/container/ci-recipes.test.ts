@@ -70,7 +70,8 @@ describe("CI recipes in the README", () => {
 
       // The project: examples/hello with tests, in a git repository on a GitLab remote whose
       // host cannot resolve (RFC 6761 .invalid), as the registry gitlab-ci-local derives from it.
-      const copy = addDatabaseTests(helloProject());
+      // Owned by this user: git (here and in gitlab-ci-local) refuses a repository of another.
+      const copy = addDatabaseTests(helloProject({ uid: process.getuid!(), gid: process.getgid!() }));
       defer(() => copy.remove());
       writeFileSync(join(copy.dir, ".gitlab-ci.yml"), job);
       const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.invalid", ...args], { cwd: copy.dir });
