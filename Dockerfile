@@ -86,8 +86,11 @@ RUN npm run build --silent
 FROM ${NODE_IMAGE}
 
 # tini: init and signal relay (the runner turns SIGTERM into Encore's graceful SIGINT).
-# git and ca-certificates: Encore and npm use them. npm itself stays: Encore runs
-# `npm install` in the app on its first run.
+# git (with the perl Debian's git needs, most of the tooling's weight) stays: Encore's daemon
+# runs `git status`/`git show` for the commit it records in `encore run` and `encore build
+# docker` (docs/encore-cli.md §Git), npm needs it for git dependencies, and the default
+# `--tag` checks for uncommitted changes with it. ca-certificates: TLS for all of them.
+# npm itself stays: Encore runs `npm install` in the app on its first run.
 # The directories Docker turns into named volumes are created here, owned by node, so
 # new volumes copy that ownership.
 RUN set -eu; \
