@@ -73,7 +73,7 @@ export function startProcess(spec: CommandSpec, onLine: LineHandler, batch?: Bat
 
 /**
  * Starts a command that owns the runner's stdin, stdout and stderr (`encore test`: its output
- * is the result, not something to relay), in a process group of its own. `kill` signals the
+ * is the result, not something to relay), in a session and process group of its own. `kill` signals the
  * whole group, as a terminal's Ctrl-C does: `encore test` waits for the test process after a
  * SIGINT of its own, so only the group signal reaches the tests (docs/encore-cli.md §Test).
  */
