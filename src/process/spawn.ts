@@ -1,13 +1,10 @@
-import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import type { Readable } from "node:stream";
+import { execa, type ResultPromise } from "execa";
 import { LineSplitter } from "./lines.ts";
 
 // The one module that spawns processes (style principle 2). argv arrays only, never a
-// shell (docs/provider-contract.md §Security); the environment is passed whole, so what the
-// caller composed is exactly what the child sees. Built on node:child_process directly: what
-// the runner needs (an exit that never rejects, stdin from a string, SIGTERM then SIGKILL on
-// cancel, no child outliving the runner) is a few lines, and execa cost more start-up time
-// before the first `encore` call than the rest of the runner's modules together.
+// shell (docs/provider-contract.md §Security); the environment is passed whole (extendEnv: false) so what the
+// caller composed is exactly what the child sees.
 
 export interface CommandSpec {
   file: string;
@@ -41,9 +38,9 @@ interface RunOptions {
 
 /** Runs a command to completion, relaying its output line by line. Never rejects for a non-zero exit. */
 export async function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise<Exit> {
-  const { child, exit } = start(spec, options.input, options.signal);
+  const child = start(spec, options.input, options.signal);
   await relay(child, options.onLine, options.batch);
-  return exit;
+  return exitOf(await child);
 }
 
 export interface RunningProcess {
@@ -55,12 +52,12 @@ export interface RunningProcess {
 
 /** Starts a long-running command (the dev server); the caller owns its lifecycle. */
 export function startProcess(spec: CommandSpec, onLine: LineHandler, batch?: Batcher): RunningProcess {
-  const { child, exit } = start(spec, undefined);
+  const child = start(spec, undefined);
   const relayed = relay(child, onLine, batch);
   let running = true;
-  const exited = Promise.all([exit, relayed]).then(([result]) => {
+  const exited = Promise.all([child, relayed]).then(([result]) => {
     running = false;
-    return result;
+    return exitOf(result);
   });
   return {
     pid: child.pid,
@@ -78,11 +75,18 @@ export function startProcess(spec: CommandSpec, onLine: LineHandler, batch?: Bat
  * SIGINT of its own, so only the group signal reaches the tests (docs/encore-cli.md §Test).
  */
 export function startForeground(spec: CommandSpec): RunningProcess {
-  const { child, exit } = launch(spec, "inherit", true);
+  const child = execa(spec.file, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env,
+    extendEnv: false,
+    reject: false,
+    stdio: "inherit",
+    detached: true,
+  });
   let running = true;
-  const exited = exit.then((result) => {
+  const exited = child.then((result) => {
     running = false;
-    return result;
+    return exitOf(result);
   });
   return {
     pid: child.pid,
@@ -98,56 +102,19 @@ export function startForeground(spec: CommandSpec): RunningProcess {
   };
 }
 
-/** Children still running; none may outlive the runner (they are sent SIGTERM when it exits). */
-const live = new Set<ChildProcess>();
-let exitHooked = false;
-
-function launch(spec: CommandSpec, stdio: StdioOptions, detached = false): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(spec.file, [...spec.args], { cwd: spec.cwd, env: { ...spec.env }, stdio, detached });
-  const exit = new Promise<Exit>((resolve) => {
-    // A failed spawn (ENOENT, EACCES) emits "error" and no exit; report it as a shell would.
-    child.once("error", (error: NodeJS.ErrnoException) => {
-      if (child.pid !== undefined) return;
-      const code = error.code ?? error.message;
-      resolve({ exitCode: error.code === "ENOENT" ? 127 : 126, signal: undefined, spawnError: code });
-    });
-    child.once("exit", (code, signal) => resolve({ exitCode: code ?? undefined, signal: signal ?? undefined }));
-  });
-  if (child.pid !== undefined) {
-    live.add(child);
-    void exit.then(() => live.delete(child));
-    if (!exitHooked) {
-      exitHooked = true;
-      process.once("exit", () => {
-        for (const running of live) running.kill("SIGTERM");
-      });
-    }
-  }
-  return { child, exit };
-}
-
-function start(spec: CommandSpec, input: string | undefined, signal?: AbortSignal): { child: ChildProcess; exit: Promise<Exit> } {
-  const launched = launch(spec, [input === undefined ? "ignore" : "pipe", "pipe", "pipe"]);
-  const { child, exit } = launched;
-  if (input !== undefined && child.stdin) {
-    // A child that exits without reading its stdin must not crash the runner (EPIPE).
-    child.stdin.on("error", () => {});
-    child.stdin.end(input);
-  }
-  if (signal) {
-    const cancel = () => {
-      child.kill("SIGTERM");
-      const force = setTimeout(() => child.kill("SIGKILL"), 1000);
-      force.unref();
-      void exit.then(() => clearTimeout(force));
-    };
-    if (signal.aborted) cancel();
-    else {
-      signal.addEventListener("abort", cancel, { once: true });
-      void exit.then(() => signal.removeEventListener("abort", cancel));
-    }
-  }
-  return launched;
+function start(spec: CommandSpec, input: string | undefined, signal?: AbortSignal): ResultPromise<{ reject: false; buffer: false }> {
+  return execa(spec.file, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env,
+    extendEnv: false,
+    reject: false,
+    buffer: false,
+    stripFinalNewline: false,
+    // The child must not outlive the runner (execa kills it on our exit).
+    cleanup: true,
+    ...(signal ? { cancelSignal: signal, forceKillAfterDelay: 1000 } : {}),
+    ...(input === undefined ? { stdin: "ignore" as const } : { input }),
+  }) as ResultPromise<{ reject: false; buffer: false }>;
 }
 
 /**
@@ -172,4 +139,12 @@ async function relay(child: { stdout: Readable | null; stderr: Readable | null }
       deliver(splitter.end());
     }),
   );
+}
+
+function exitOf(result: { exitCode?: number | undefined; signal?: string | undefined; failed?: boolean; code?: string; message?: string }): Exit {
+  if (result.exitCode === undefined && result.signal === undefined && result.failed) {
+    // Spawning itself failed (ENOENT, EACCES): report like a shell would.
+    return { exitCode: result.code === "ENOENT" ? 127 : 126, signal: undefined, spawnError: result.code ?? result.message };
+  }
+  return { exitCode: result.exitCode, signal: result.signal };
 }
