@@ -108,6 +108,11 @@ describe("stagecraft-encore init: what it writes", () => {
     assert.equal(devcontainer.overrideCommand, false);
   });
 
+  test("the README's quick start runs init from the image this version publishes", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    assert.ok(readme.includes(`docker run --rm -v "$PWD:/workspace" ${publishedImageRef()} init`), publishedImageRef());
+  });
+
   test("the published image's Encore is the Dockerfile's default ENCORE_VERSION", () => {
     const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
     assert.equal(/^ARG ENCORE_VERSION=(\S+)$/m.exec(dockerfile)?.[1], IMAGE_ENCORE_VERSION);
