@@ -5,6 +5,7 @@ import { INTERNAL_EXIT_CODE } from "../errors/categories.ts";
  * - A crash never prints raw data. Node's own crash output shows the error's message and
  *   source line, which may hold anything the runner handled (a secret in a value, a pattern).
  *   Only the error's class and its stack frames (code locations, no data) are printed.
+ * - SIGUSR1 does not open Node's inspector.
  * - A reader that went away (`build | head`, `dev 2>&1 | head`) is not a crash: writes to
  *   that stream stop quietly (EPIPE); what the runner does meanwhile (push, stop) goes on.
  */
@@ -17,6 +18,9 @@ export function guardProcess(target: NodeJS.Process): void {
     }
     target.exit(INTERNAL_EXIT_CODE);
   };
+  // Node opens its inspector (a debugger on 127.0.0.1:9229) on SIGUSR1; a listener of our
+  // own keeps it shut: a tool holding secrets must not hand out its memory to a signal.
+  target.on("SIGUSR1", () => {});
   target.on("uncaughtException", crash);
   target.on("unhandledRejection", crash);
   for (const stream of [target.stdout, target.stderr]) {

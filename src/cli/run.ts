@@ -146,7 +146,7 @@ async function runOperation(operation: Operation, invocation: Invocation, io: Io
     if (operation === "test") return await ctx.provider.test({ ...testOptions(ctx, invocation, io), force: stop.force }, stop.signal);
     let built: BuiltImage | undefined;
     const options = await buildOptions(ctx, invocation, io);
-    const imageRef = await ctx.provider.buildDocker({ ...options, onBuilt: (result) => (built = result) }, stop.signal);
+    const imageRef = await ctx.provider.buildDocker({ ...options, force: stop.force, onBuilt: (result) => (built = result) }, stop.signal);
     const json = invocation.output === "json" && built ? JSON.stringify({ image: imageRef, pushed: built.pushed, durationMs: built.durationMs }) : undefined;
     io.stdout.write(`${json ?? imageRef}\n`);
     if (io.env.GITHUB_OUTPUT) appendFileSync(io.env.GITHUB_OUTPUT, `image=${imageRef}\n`);

@@ -1,12 +1,14 @@
 import type { Logger } from "../logging/logger.ts";
 
 interface StopSignals {
-  /** Aborted by the first SIGINT/SIGTERM: stop gracefully. */
+  /** Aborted by the first SIGINT/SIGTERM/SIGHUP: stop gracefully. */
   signal: AbortSignal;
   /** Aborted by the second: stop now. */
   force: AbortSignal;
   dispose(): void;
 }
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /** The one owner of shutdown (style principle 7): first signal graceful, second forced. */
 export function listenForStopSignals(log: Logger, target: NodeJS.Process = process): StopSignals {
@@ -21,14 +23,14 @@ export function listenForStopSignals(log: Logger, target: NodeJS.Process = proce
       force.abort(name);
     }
   };
-  target.on("SIGINT", onSignal);
-  target.on("SIGTERM", onSignal);
+  // SIGHUP (the terminal closed, an ssh session dropped) is a stop request like SIGTERM,
+  // logged like it, not Node's silent death that would leave encore to a stray SIGTERM.
+  for (const name of STOP_SIGNALS) target.on(name, onSignal);
   return {
     signal: stop.signal,
     force: force.signal,
     dispose: () => {
-      target.off("SIGINT", onSignal);
-      target.off("SIGTERM", onSignal);
+      for (const name of STOP_SIGNALS) target.off(name, onSignal);
     },
   };
 }

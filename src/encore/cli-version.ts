@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import semver from "semver";
-import { runCommand } from "../process/spawn.ts";
+import { runCommand, stopRequest } from "../process/spawn.ts";
 import { versionArgs } from "./commands.ts";
 import { parseEncoreVersion } from "./version.ts";
 
@@ -55,7 +55,7 @@ export async function readCliVersion(request: CliVersionRequest): Promise<CliVer
         // What follows the line is the update notice: not needed.
         if (version) enough.abort();
       },
-      signal: AbortSignal.any([enough.signal, timeout, ...(request.signal ? [request.signal] : [])]),
+      stop: stopRequest([enough.signal, timeout, ...(request.signal ? [request.signal] : [])]),
     },
   );
   if (version) return { ok: true, version, source: "command" };

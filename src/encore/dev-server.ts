@@ -3,11 +3,10 @@ import { probeHost, type ListenAddress } from "./listen.ts";
 import { ProviderError } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { LineTail } from "../logging/tail.ts";
-import { startProcess, type CommandSpec, type Exit } from "../process/spawn.ts";
+import { startProcess, type CommandSpec, type Exit, type StopRequest } from "../process/spawn.ts";
 import { isBannerLine, isPortInUseLine, levelOfLine } from "./banner.ts";
 import { probeHttp } from "./probe.ts";
 import { describeExit } from "../process/exit.ts";
-import { stopGracefully } from "./stop.ts";
 
 interface DevServerOptions {
   spec: CommandSpec;
@@ -15,10 +14,8 @@ interface DevServerOptions {
   readinessTimeoutMs: number;
   shutdownTimeoutMs: number;
   log: Logger;
-  /** Aborted on the first SIGINT/SIGTERM: stop gracefully. */
-  signal: AbortSignal;
-  /** Aborted on a second signal: kill now. */
-  force?: AbortSignal | undefined;
+  /** The run's stop request: SIGINT to encore run, SIGKILL after the grace or on a second request. */
+  stop: StopRequest;
   /** docs/provider-contract.md §Logging: a cheap "still running" line at DEBUG. */
   heartbeatMs?: number;
   probeIntervalMs?: number;
@@ -35,7 +32,8 @@ type Outcome =
  * Ready means the banner appeared AND the listen address answers HTTP (docs/provider-contract.md §Readiness).
  */
 export async function runDevServer(options: DevServerOptions): Promise<void> {
-  const { log, listen, signal } = options;
+  const { log, listen, stop } = options;
+  const { signal } = stop;
   const now = options.now ?? (() => performance.now());
   if (signal.aborted) return;
 
@@ -50,14 +48,23 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
   log.info(`starting encore run on ${listen.address}`, { cwd: options.spec.cwd });
   log.debug("command", { argv: [options.spec.file, ...options.spec.args] });
   const redact = (text: string) => log.redactor.redact(text);
-  const child = startProcess(options.spec, (stream, line) => {
-    tail.push(line);
-    log.line(stream, line, levelOfLine(line));
-    // Once ready, the banner and the port message no longer matter: skip the scans.
-    if (serving) return;
-    if (isBannerLine(line)) bannerSeen();
-    else if (isPortInUseLine(line)) portInUse = true;
-  }, log.batch);
+  // SIGINT is the only signal `encore run` handles gracefully (docs: SIGTERM kills the CLI
+  // outright); after dev.shutdown.timeout_ms, or a second stop request, SIGKILL.
+  const child = startProcess(options.spec, {
+    stop,
+    stopSignal: "SIGINT",
+    graceMs: options.shutdownTimeoutMs,
+    batch: log.batch,
+    drained: log.drained,
+    onLine: (stream, line) => {
+      tail.push(line);
+      log.line(stream, line, levelOfLine(line));
+      // Once ready, the banner and the port message no longer matter: skip the scans.
+      if (serving) return;
+      if (isBannerLine(line)) bannerSeen();
+      else if (isPortInUseLine(line)) portInUse = true;
+    },
+  });
 
   const stopRequested = new Promise<Outcome>((resolve) => {
     signal.addEventListener("abort", () => resolve({ kind: "stop-requested" }), { once: true });
@@ -86,13 +93,14 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
   async function settle(outcome: Outcome): Promise<void> {
     if (outcome.kind === "stop-requested") {
       log.info("stopping dev server (SIGINT to encore run)", { graceMs: options.shutdownTimeoutMs });
-      const { exit, forced } = await stopGracefully(child, options.shutdownTimeoutMs, options.force);
-      if (forced) log.warn(`encore run did not stop in time and was killed (SIGKILL)`, { graceMs: options.shutdownTimeoutMs });
+      const exit = await child.exited;
+      if (exit.forced) log.warn(`encore run did not stop in time and was killed (SIGKILL)`, { graceMs: options.shutdownTimeoutMs });
       else log.info(`dev server stopped (encore run ${describeExit(exit)})`);
       return;
     }
     if (outcome.kind === "not-ready") {
-      const { forced } = await stopGracefully(child, options.shutdownTimeoutMs, options.force);
+      child.stop();
+      const { forced } = await child.exited;
       throw new ProviderError({
         category: "DEV_SERVER_FAILED",
         provider: "encore-ts",

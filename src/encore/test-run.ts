@@ -1,9 +1,8 @@
 import { constants } from "node:os";
 import { ProviderError } from "../errors/index.ts";
 import type { Logger } from "../logging/logger.ts";
-import { startForeground, type CommandSpec, type Exit } from "../process/spawn.ts";
+import { startForeground, stopRequest, type CommandSpec, type Exit } from "../process/spawn.ts";
 import { describeExit } from "../process/exit.ts";
-import { stopGracefully } from "./stop.ts";
 
 interface TestRunOptions {
   spec: CommandSpec;
@@ -26,20 +25,14 @@ export async function runTests(options: TestRunOptions): Promise<number> {
   const { spec, log, signal } = options;
   log.info(`running the tests: encore ${spec.args.join(" ")}`, { cwd: spec.cwd });
   const started = performance.now();
-  const child = startForeground(spec);
-  const outcome = await Promise.race([
-    child.exited.then((exit) => ({ exit, stoppedBy: undefined })),
-    new Promise<{ exit: undefined; stoppedBy: string }>((resolve) => {
-      const onAbort = () => resolve({ exit: undefined, stoppedBy: String(signal.reason ?? "SIGINT") });
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-    }),
-  ]);
-  if (outcome.stoppedBy !== undefined) {
-    log.warn("stopping the tests (SIGINT to encore test and the test process)");
-    const { exit, forced } = await stopGracefully(child, options.shutdownTimeoutMs, options.force);
-    log.warn(`tests stopped on request${forced ? " (forced with SIGKILL)" : ""}; encore test ${describeExit(exit)}`);
-    return signalExitCode(outcome.stoppedBy);
+  const stopping = () => log.warn("stopping the tests (SIGINT to encore test and the test process)");
+  signal.addEventListener("abort", stopping, { once: true });
+  const exit = await startForeground(spec, { stop: stopRequest([signal], options.force), stopSignal: "SIGINT", graceMs: options.shutdownTimeoutMs }).exited;
+  signal.removeEventListener("abort", stopping);
+  const outcome = { exit };
+  if (exit.stopped) {
+    log.warn(`tests stopped on request${exit.forced ? " (forced with SIGKILL)" : ""}; encore test ${describeExit(exit)}`);
+    return signalExitCode(String(signal.reason ?? "SIGINT"));
   }
   if (outcome.exit.spawnError !== undefined) {
     // Nothing ran: one of our categories, the closest being "the provider's tool is not available".

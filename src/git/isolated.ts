@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readBounded } from "../files/read-bounded.ts";
 import { locateExecutable } from "../process/executable.ts";
-import { runCommand, type Exit } from "../process/spawn.ts";
+import { runCommand, stopRequest, type Exit, type StopRequest } from "../process/spawn.ts";
 import type { Repository } from "./repository.ts";
 
 // Git run against a repository without the repository's configuration. Several settings in
@@ -16,6 +16,8 @@ import type { Repository } from "./repository.ts";
 // git's ownership check stays as it is.
 
 const EXCLUDE_MAX = 1024 * 1024;
+/** Without a run to stop it (doctor, local secrets), git gets this long. */
+const GIT_TIMEOUT_MS = 60_000;
 
 interface IsolatedResult {
   exit: Exit;
@@ -26,7 +28,7 @@ export async function runIsolatedGit(
   repo: Repository,
   head: string | undefined,
   args: readonly string[],
-  options: { cwd: string; env: Readonly<Record<string, string>>; signal?: AbortSignal },
+  options: { cwd: string; env: Readonly<Record<string, string>>; stop?: StopRequest | undefined },
 ): Promise<IsolatedResult | { unavailable: string }> {
   const git = locateExecutable("git", options.env.PATH);
   if (!git.ok) return { unavailable: "git is not installed" };
@@ -42,7 +44,7 @@ export async function runIsolatedGit(
         cwd: options.cwd,
         env: isolatedEnv(options.env, shadow, repo),
       },
-      { onLine: (stream, line) => stream === "stdout" && stdout.push(line), ...(options.signal ? { signal: options.signal } : {}) },
+      { onLine: (stream, line) => stream === "stdout" && stdout.push(line), stop: options.stop ?? stopRequest([AbortSignal.timeout(GIT_TIMEOUT_MS)]) },
     );
     return { exit, stdout };
   } finally {

@@ -1,3 +1,4 @@
+import type { StopRequest } from "../process/spawn.ts";
 import { runIsolatedGit } from "./isolated.ts";
 import { findRepository, readHead } from "./repository.ts";
 
@@ -12,7 +13,7 @@ const SHORT_SHA_LENGTH = 12;
  * from git run without the repository's configuration (isolated.ts), so the checkout can
  * make nothing run. `checkDirty: false` (plan) runs nothing at all.
  */
-export async function revisionTag(projectDir: string, env: Readonly<Record<string, string>>, options: { checkDirty: boolean; signal?: AbortSignal }): Promise<Revision> {
+export async function revisionTag(projectDir: string, env: Readonly<Record<string, string>>, options: { checkDirty: boolean; stop?: StopRequest | undefined }): Promise<Revision> {
   const repo = findRepository(projectDir);
   if (!repo.ok) return { ok: false, reason: repo.reason };
   const head = readHead(repo.value);
@@ -22,7 +23,7 @@ export async function revisionTag(projectDir: string, env: Readonly<Record<strin
   const status = await runIsolatedGit(repo.value, head.value, ["status", "--porcelain", "--untracked-files=no", "--ignore-submodules=all", "--no-renames"], {
     cwd: repo.value.workTree,
     env,
-    ...(options.signal ? { signal: options.signal } : {}),
+    stop: options.stop,
   });
   if ("unavailable" in status) return { ok: false, reason: status.unavailable };
   if (status.exit.exitCode !== 0) return { ok: false, reason: `git status could not compare the worktree with ${short} (git ${status.exit.signal ?? `exit ${status.exit.exitCode}`})` };

@@ -58,6 +58,11 @@ export interface Logger {
   line(stream: Stream, text: string, level?: LogLevel): void;
   /** Runs `fn` with output held back, so a burst of records becomes one write. */
   batch(fn: () => void): void;
+  /**
+   * A promise while the output's reader is behind (the stream asked for a drain), else
+   * undefined. The relay waits on it, so a stalled reader stalls the child, not memory.
+   */
+  drained(): Promise<void> | undefined;
   child(context: Partial<RecordContext>): Logger;
   enabled(level: LogLevel): boolean;
 }
@@ -106,7 +111,9 @@ export function createLogger(options: LoggerOptions): Logger {
     }
   };
   const base: RecordContext = { provider: "encore-ts", operation: "cli", feature: FEATURE_ID, ...options.context };
-  return bind(write, (fn) => writer.batch(fn), base, redactor, options.level);
+  const stream = options.stream;
+  const drained = () => (stream.writableNeedDrain && !stream.destroyed ? waitForDrain(stream) : undefined);
+  return bind(write, (fn) => writer.batch(fn), drained, base, redactor, options.level);
 }
 
 function noop(): void {}
@@ -120,7 +127,25 @@ function reportLoggingFailure(stream: Writable, error: unknown): void {
   }
 }
 
-function bind(write: (info: Info) => void, batch: (fn: () => void) => void, context: RecordContext, redactor: Redactor, threshold: LogLevel): Logger {
+/** Resolves on 'drain', or when the stream can no longer drain (closed, failed). */
+function waitForDrain(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done).off("close", done).off("error", done);
+      resolve();
+    };
+    stream.on("drain", done).on("close", done).on("error", done);
+  });
+}
+
+function bind(
+  write: (info: Info) => void,
+  batch: (fn: () => void) => void,
+  drained: () => Promise<void> | undefined,
+  context: RecordContext,
+  redactor: Redactor,
+  threshold: LogLevel,
+): Logger {
   const enabled = (level: LogLevel) => LEVELS[level] <= LEVELS[threshold];
   const emit = (level: LogLevel, message: string, fields: Fields = {}, relayed?: Stream) => {
     if (!enabled(level)) return;
@@ -144,7 +169,8 @@ function bind(write: (info: Info) => void, batch: (fn: () => void) => void, cont
     debug: (message, fields) => emit("debug", message, fields),
     line: (relayed, text, level = "info") => emit(level, text, {}, relayed),
     batch,
-    child: (extra) => bind(write, batch, { ...context, ...extra }, redactor, threshold),
+    drained,
+    child: (extra) => bind(write, batch, drained, { ...context, ...extra }, redactor, threshold),
     enabled,
   };
 }

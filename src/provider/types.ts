@@ -35,6 +35,8 @@ export interface BuildDockerOptions {
   push?: boolean | undefined;
   /** Told what was built, for machine-readable output. */
   onBuilt?: ((build: BuiltImage) => void) | undefined;
+  /** Aborted by a second stop signal: skip the grace period. */
+  force?: AbortSignal | undefined;
 }
 
 export interface TestOptions {

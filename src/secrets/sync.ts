@@ -2,7 +2,7 @@ import { ProviderError } from "../errors/index.ts";
 import type { Environment } from "../env/environment.ts";
 import type { Logger } from "../logging/logger.ts";
 import { LineTail } from "../logging/tail.ts";
-import { runCommand, type CommandSpec, type Exit } from "../process/spawn.ts";
+import { runCommand, type CommandSpec, type Exit, type StopRequest } from "../process/spawn.ts";
 import { describeExit } from "../process/exit.ts";
 import type { SecretCall } from "./plan.ts";
 import type { SecretSyncState } from "./sync-state.ts";
@@ -17,6 +17,8 @@ interface SyncOptions {
   log: Logger;
   /** skip_unchanged: what the last successful sync set. */
   state?: SecretSyncState | undefined;
+  /** The run's stop request: no call starts after it, and running calls are stopped. */
+  stop: StopRequest;
 }
 
 interface Outcome {
@@ -28,6 +30,7 @@ interface Outcome {
 /**
  * Runs the planned `secret set` calls, at most `concurrency` at once. Results are logged in
  * the configured order whatever order they finish in, and the first failure starts no more.
+ * A stop request ends the sync quietly: a call it cut short is neither a failure nor "set".
  */
 export async function syncSecrets(options: SyncOptions): Promise<void> {
   const { log } = options;
@@ -57,19 +60,20 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
   };
 
   const worker = async () => {
-    while (!failed && next < calls.length) {
+    while (!failed && !options.stop.signal.aborted && next < calls.length) {
       const index = next++;
       const outcome = await setOne(calls[index]!, options);
       outcomes[index] = outcome;
-      if (outcome.exit.exitCode !== 0) failed = true;
+      if (isFailure(outcome)) failed = true;
       flushInOrder();
     }
   };
   // The first call runs alone: it may start Encore's daemon, and concurrent cold starts race
   // (each new daemon removes the other's socket). The rest share the daemon it started.
+  if (options.stop.signal.aborted) return;
   next = 1;
   outcomes[0] = await setOne(calls[0]!, options);
-  failed = outcomes[0].exit.exitCode !== 0;
+  failed = isFailure(outcomes[0]);
   flushInOrder();
   await Promise.all(Array.from({ length: Math.min(options.concurrency, calls.length - 1) }, worker));
 
@@ -78,8 +82,8 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
     for (const name of set) options.state.remember(options.base.cwd, name, digests.get(name)!);
     options.state.save();
   }
-  const failure = outcomes.find((outcome) => outcome && outcome.exit.exitCode !== 0);
-  if (!failure) return;
+  const failure = outcomes.find((outcome) => outcome && isFailure(outcome));
+  if (!failure || options.stop.signal.aborted) return;
   const notSet = calls.map((c) => c.name).filter((name) => !set.includes(name));
   const stderr = failure.stderr.text((text) => log.redactor.redact(text));
   throw new ProviderError({
@@ -99,6 +103,10 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
   });
 }
 
+function isFailure(outcome: Outcome): boolean {
+  return outcome.exit.exitCode !== 0 && !outcome.exit.stopped;
+}
+
 function valueOf(call: SecretCall, options: SyncOptions): string {
   return options.env.get(call.name)?.value ?? "";
 }
@@ -116,6 +124,7 @@ async function setOne(call: SecretCall, options: SyncOptions): Promise<Outcome> 
         if (stream === "stderr") stderr.push(line);
         options.log.debug(line, { stream, secret: call.name });
       },
+      stop: options.stop,
     },
   );
   return { call, exit, stderr };

@@ -43,7 +43,7 @@ describe("runDevServer", () => {
       shutdownTimeoutMs: 3_000,
       heartbeatMs: 100,
       log,
-      signal: stop.signal,
+      stop: { signal: stop.signal, force: new AbortController().signal },
     });
     await heartbeats;
     stop.abort();

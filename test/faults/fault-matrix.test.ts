@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs
 import { createServer } from "node:net";
 import { dirname } from "node:path";
 import { describe, test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
 import { commandOf, runnerCalls, type DoubleCall } from "../support/double.ts";
 import { TEST_CA } from "../support/project.ts";
 import { cleanupsOf, devBlock, exitOf, listenOnSocket, noCalls, run, runRow, signalsOf, type Row } from "./run-row.ts";
@@ -14,6 +15,8 @@ import { cleanupsOf, devBlock, exitOf, listenOnSocket, noCalls, run, runRow, sig
 // place that lists every fault. After every row, no encore process the runner started is
 // left (Encore's own `daemon -f` outlives its callers by design, and is excluded).
 
+/** Start-up plus a stop: far below a phase's own duration (60 s) and Docker's 10 s stop timeout. */
+const STOP_BOUND_MS = 8_000;
 const SECRETS = ["S1", "S2", "S3", "S4", "S5", "S6"];
 const PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
 
@@ -299,6 +302,113 @@ const rows: Row[] = [
     message: /encore run exited with code 1 although no stop was requested/,
     detail: /read\/create manifest: .*permission denied/,
     check: ({ world }) => assert.deepEqual(runnerCalls(world).map(commandOf).sort(), ["run", "version"], "the runner got as far as encore run"),
+  },
+  // Stops in every phase: prompt (well within dev.shutdown.timeout_ms, 3 s here, plus start-up),
+  // a requested stop (exit 0 for dev, BUILD_FAILED for a build), nothing left running.
+  {
+    name: "SIGTERM during a slow encore secret set: stopped at once, exit 0, dev never starts",
+    scenario: { secretSet: { delayMs: 60_000 } },
+    dev: devBlock(", encore_secrets: {from_env: [S1]}"),
+    envFile: "S1=value-of-S1\n",
+    drive: async (cli) => {
+      await cli.waitForLine(/syncing 1 secret/);
+      cli.kill("SIGTERM");
+    },
+    code: 0,
+    message: /received SIGTERM; stopping/,
+    check: ({ world }, finished) => {
+      assert.equal(run(world), undefined, "encore run never started");
+      assert.doesNotMatch(finished.stderr, /SECRET_SYNC_FAILED/);
+      assert.ok(finished.ms < STOP_BOUND_MS, `took ${Math.round(finished.ms)} ms`);
+    },
+  },
+  {
+    name: "Ctrl-C to the whole process group during the secret sync is a requested stop, not SECRET_SYNC_FAILED",
+    scenario: { secretSet: { delayMs: 60_000 } },
+    dev: devBlock(", encore_secrets: {from_env: [S1]}"),
+    envFile: "S1=value-of-S1\n",
+    group: true,
+    drive: async (cli) => {
+      await cli.waitForLine(/syncing 1 secret/);
+      cli.interruptGroup();
+    },
+    code: 0,
+    message: /received SIGINT; stopping/,
+    check: (_ctx, finished) => assert.ok(finished.ms < STOP_BOUND_MS, `took ${Math.round(finished.ms)} ms`),
+  },
+  {
+    name: "SIGTERM during a slow encore auth login: stopped at once, exit 0",
+    scenario: { auth: { delayMs: 60_000 } },
+    env: () => ({ ENCORE_AUTH_KEY: "ek_fault_matrix_key_0001" }),
+    drive: async (cli) => {
+      await cli.waitForLine(/logging in to Encore/);
+      cli.kill("SIGTERM");
+    },
+    code: 0,
+    message: /received SIGTERM; stopping/,
+    check: ({ world }, finished) => {
+      assert.equal(run(world), undefined, "encore run never started");
+      assert.ok(finished.ms < STOP_BOUND_MS, `took ${Math.round(finished.ms)} ms`);
+    },
+  },
+  {
+    name: "SIGTERM while waiting for readiness: SIGINT to encore run, exit 0",
+    scenario: { run: { mode: "hang" } },
+    drive: async (cli) => {
+      // A line encore run printed: it is up and handles SIGINT.
+      await cli.waitForLine(/"stream":"std(out|err)"/);
+      cli.kill("SIGTERM");
+    },
+    code: 0,
+    message: /dev server stopped/,
+    check: ({ world }) => assert.deepEqual(signalsOf(world, run(world)), ["SIGINT"]),
+  },
+  {
+    name: "Ctrl-C to the whole process group during a build: BUILD_FAILED (cancelled), SIGINT to encore once",
+    scenario: { build: { load: false, hang: true } },
+    build: "{}",
+    args: ["build", "--tag", "v1"],
+    group: true,
+    drive: async (cli) => {
+      await cli.waitForLine(/compiling Encore application/);
+      cli.interruptGroup();
+    },
+    code: 7,
+    category: "BUILD_FAILED",
+    message: /^build of api:v1 was cancelled/,
+    check: ({ world }) => assert.deepEqual(signalsOf(world, runnerCalls(world).find((call) => commandOf(call) === "build docker")), ["SIGINT"], "encore's own group was not signalled by the terminal"),
+  },
+  {
+    name: "SIGHUP (the terminal closed) is a stop request like SIGTERM, and says so",
+    drive: async (cli) => {
+      await cli.waitForLine(/dev server ready/);
+      cli.kill("SIGHUP");
+    },
+    code: 0,
+    message: /received SIGHUP; stopping/,
+    check: ({ world }) => assert.deepEqual(signalsOf(world, run(world)), ["SIGINT"], "encore run gets SIGINT, its graceful stop"),
+  },
+  {
+    name: "SIGUSR1 does not open Node's inspector",
+    drive: async (cli) => {
+      await cli.waitForLine(/dev server ready/);
+      cli.kill("SIGUSR1");
+      await delay(500);
+      cli.kill("SIGTERM");
+    },
+    code: 0,
+    message: /dev server stopped/,
+    check: (_ctx, finished) => assert.doesNotMatch(finished.stderr, /Debugger listening/),
+  },
+  {
+    name: "the runner is SIGKILLed: encore run dies with it instead of serving on",
+    drive: async (cli) => {
+      await cli.waitForLine(/dev server ready/);
+      cli.kill("SIGKILL");
+    },
+    code: null,
+    message: /dev server ready/,
+    // The row then checks that no encore process the runner started is left.
   },
   {
     name: "encore.app is a directory",

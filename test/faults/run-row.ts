@@ -54,7 +54,10 @@ export interface Row {
   prepare?: (ctx: Ctx) => void | Promise<void>;
   /** Drives the running CLI (signals); the row ends when the CLI exits. */
   drive?: (cli: Cli, ctx: Ctx) => Promise<void>;
-  code: number;
+  /** Start the CLI as the leader of its own process group, as a shell job is (for group signals). */
+  group?: boolean;
+  /** null: the CLI itself was killed by a signal. */
+  code: number | null;
   category?: string;
   /** Matched against the error record's message (or all of stderr on exit 0). */
   message: RegExp;
@@ -90,11 +93,11 @@ export class Cli {
   readonly done: Promise<number | null>;
   readonly #waiters: { pattern: RegExp; resolve: () => void }[] = [];
 
-  constructor(args: string[], options: { cwd: string; env: Record<string, string | undefined>; unprivileged: boolean }) {
+  constructor(args: string[], options: { cwd: string; env: Record<string, string | undefined>; unprivileged: boolean; group?: boolean }) {
     const argv = [process.execPath, CLI, ...args];
     // setpriv execs the runner, so the child's pid is the runner's: signals reach it directly.
     const [file, ...rest] = options.unprivileged && ROOT ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--", ...argv] : argv;
-    this.child = spawn(file!, rest, { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(file!, rest, { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: options.group === true });
     this.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (this.stdout += chunk));
     createInterface({ input: this.child.stderr! }).on("line", (line) => {
       this.stderr += `${line}\n`;
@@ -118,6 +121,11 @@ export class Cli {
   kill(signal: NodeJS.Signals): void {
     // The CLI's own pid: setpriv execs it, so the pid is the runner's either way.
     this.child.kill(signal);
+  }
+
+  /** Ctrl-C in a terminal: SIGINT to every process of the foreground job's group. */
+  interruptGroup(): void {
+    process.kill(-this.child.pid!, "SIGINT");
   }
 }
 
@@ -160,6 +168,7 @@ export async function runRow(row: Row): Promise<void> {
       cwd: project.dir,
       env: world.env({ DOCKER_HOST: ctx.dockerHost, ...row.env?.(ctx) }),
       unprivileged: row.unprivileged === true,
+      group: row.group === true,
     });
     cleanups.push(() => {
       // A row that went wrong must not leave its processes to hang the suite.
@@ -173,7 +182,7 @@ export async function runRow(row: Row): Promise<void> {
     const code = await cli.done;
     const ms = performance.now() - started;
     const last = cli.stderr.trim().split("\n").at(-1) ?? "";
-    const error = code !== 0 ? (JSON.parse(last) as Record<string, unknown>) : undefined;
+    const error = code !== 0 && code !== null ? (JSON.parse(last) as Record<string, unknown>) : undefined;
     const finished: Finished = { code, stdout: cli.stdout, stderr: cli.stderr, ms, ...(error ? { error } : {}) };
 
     assert.equal(code, row.code, `exit code ${row.code} expected, got ${code}:\n${cli.stderr}`);
@@ -185,6 +194,7 @@ export async function runRow(row: Row): Promise<void> {
       assert.equal(error.stack, undefined, "no stack trace for a fault that is not a bug");
     } else {
       assert.match(cli.stderr, row.message);
+      assert.doesNotMatch(cli.stderr, /^\s+at /m, "no stack trace");
     }
     row.check?.(ctx, finished);
     await assertNothingLeft(world);

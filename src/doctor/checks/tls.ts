@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { accessSync, constants, readFileSync } from "node:fs";
-import { runCommand } from "../../process/spawn.ts";
+import { runCommand, stopRequest } from "../../process/spawn.ts";
 import { inspectPem } from "../../tls/certificate.ts";
 import { cacheDir, findSystemBundle, writeCombinedBundle } from "../../tls/bundle.ts";
 import { fail, pass, warn, type Check, type CheckResult } from "../types.ts";
@@ -43,7 +43,7 @@ export const checkTls: Check = async (ctx) => {
       cwd: ctx.projectDir,
       env: { PATH: ctx.env.PATH ?? "", NODE_EXTRA_CA_CERTS: caFile },
     },
-    { onLine: (stream, line) => stream === "stdout" && (loaded += line) },
+    { onLine: (stream, line) => stream === "stdout" && (loaded += line), stop: stopRequest([AbortSignal.timeout(15_000)]) },
   );
   results.push(
     loaded === "unknown" || Number(loaded) > 0

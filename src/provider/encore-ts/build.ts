@@ -3,12 +3,11 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from "../../config/schema.ts";
 import { ProviderError } from "../../errors/index.ts";
 import { buildDockerArgs, versionArgs } from "../../encore/commands.ts";
 import { levelOfLine } from "../../encore/banner.ts";
-import { stopGracefully } from "../../encore/stop.ts";
 import { describeExit } from "../../process/exit.ts";
 import { toRecord, type Environment } from "../../env/environment.ts";
 import { formatImageReference } from "../../image/reference.ts";
 import { LineTail } from "../../logging/tail.ts";
-import { startProcess, type CommandSpec } from "../../process/spawn.ts";
+import { startProcess, stopRequest, type CommandSpec, type StopRequest } from "../../process/spawn.ts";
 import { readUserDockerConfig, removeDockerConfig, temporaryDockerConfigDir, writeDockerConfig } from "../../registry/docker-config.ts";
 import { REGISTRY_VARIABLES, findRegistryLogin, type RegistryLogin } from "../../registry/login.ts";
 import type { BuildDockerOptions, Plan } from "../types.ts";
@@ -91,18 +90,20 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
     // cli/daemon/export/infra_config.go: given services and no gateways, none is hosted.
     log.warn(`build.services without build.gateways: the image hosts no gateway, so it serves no public API`, { services });
   }
-  const background = new Background();
+  const stop = stopRequest([signal], opts.force);
+  const background = new Background(stop);
   try {
     for (const step of buildSteps(prepared)) {
       if (signal.aborted) throw cancelled(imageRef, "");
-      if (step.kind === "build") return await runBuild(step, log, signal, opts.onBuilt);
+      if (step.kind === "build") return await runBuild(step, log, stop, opts.onBuilt);
       if (step.kind === "registry-login") {
         writeDockerConfig(step.dir, readUserDockerConfig(opts.env), step.login);
         log.info(`registry credentials for ${step.login.host} from ${REGISTRY_VARIABLES.username} and ${REGISTRY_VARIABLES.password} are in a temporary Docker config`, { dir: step.dir });
         continue;
       }
-      await runCommonStep(step, "build", log, background);
+      await runCommonStep(step, "build", log, background, stop);
     }
+    if (signal.aborted) throw cancelled(imageRef, "");
   } finally {
     await background.settle();
     if (prepared.registryLogin) removeDockerConfig(prepared.registryLogin.dir);
@@ -138,7 +139,7 @@ function cancelled(imageRef: string, extra: string): ProviderError {
   });
 }
 
-async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, signal: AbortSignal, onBuilt: BuildDockerOptions["onBuilt"]): Promise<string> {
+async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, stop: StopRequest, onBuilt: BuildDockerOptions["onBuilt"]): Promise<string> {
   const { spec: build, imageRef, push, arch } = step;
   log.info(`building ${imageRef} for linux/${arch ?? "amd64"} with encore build docker${push ? " --push" : ""}`, {
     imageRef,
@@ -148,24 +149,23 @@ async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, sig
   log.debug("command", { argv: [build.file, ...build.args] });
   const started = performance.now();
   const tail = new LineTail();
-  const child = startProcess(build, (stream, line) => {
-    tail.push(line);
-    log.line(stream, line, levelOfLine(line));
-  }, log.batch);
-
-  const outcome = await Promise.race([
-    child.exited.then((exit) => ({ exit, stopped: false })),
-    new Promise<{ exit: undefined; stopped: true }>((resolve) =>
-      signal.addEventListener("abort", () => resolve({ exit: undefined, stopped: true }), { once: true }),
-    ),
-  ]);
-  if (outcome.stopped) {
-    log.warn("cancelling encore build (SIGINT)");
-    const { exit } = await stopGracefully(child, DEFAULT_SHUTDOWN_TIMEOUT_MS);
-    // Upstream quirk: encore exits 0 after Ctrl-C during a build. Never read that as success.
-    throw cancelled(imageRef, ` (encore ${describeExit(exit)})`);
-  }
-  const { exit } = outcome;
+  // Like encore run, encore build stops gracefully on SIGINT only.
+  const cancelling = () => log.warn("cancelling encore build (SIGINT)");
+  stop.signal.addEventListener("abort", cancelling, { once: true });
+  const exit = await startProcess(build, {
+    stop,
+    stopSignal: "SIGINT",
+    graceMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    batch: log.batch,
+    drained: log.drained,
+    onLine: (stream, line) => {
+      tail.push(line);
+      log.line(stream, line, levelOfLine(line));
+    },
+  }).exited;
+  stop.signal.removeEventListener("abort", cancelling);
+  // Upstream quirk: encore exits 0 after Ctrl-C during a build. Never read that as success.
+  if (exit.stopped) throw cancelled(imageRef, ` (encore ${describeExit(exit)}${exit.forced ? ", killed" : ""})`);
   if (exit.exitCode !== 0) {
     const detail = tail.text((text) => log.redactor.redact(text));
     throw new ProviderError({

@@ -5,7 +5,7 @@ import { runArgs, versionArgs } from "../../encore/commands.ts";
 import { relayAddress, startDebugRelay } from "../../debugger/relay.ts";
 import { runDevServer } from "../../encore/dev-server.ts";
 import { toRecord, type Environment } from "../../env/environment.ts";
-import type { CommandSpec } from "../../process/spawn.ts";
+import { stopRequest, type CommandSpec, type StopRequest } from "../../process/spawn.ts";
 import { LOCAL_SECRETS_FILE, writeLocalSecrets } from "../../secrets/local-store.ts";
 import { planSecretSync, secretValues, type SecretPlan } from "../../secrets/plan.ts";
 import { SecretSyncState } from "../../secrets/sync-state.ts";
@@ -115,18 +115,19 @@ export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> 
   relayAddress(opts.env); // a bad STAGECRAFT_DEBUG_RELAY fails before anything runs
   for (const name of prepared.secrets.missing) log.warn(`secret ${name} is not set in the environment or env_file; not synced`, { secret: name });
 
-  const background = new Background();
+  const stop = stopRequest([signal], opts.force);
+  const background = new Background(stop);
   try {
-    await runDevSteps(devSteps(prepared, opts.env.HOME ?? homedir()), opts, signal, background);
+    await runDevSteps(devSteps(prepared, opts.env.HOME ?? homedir()), opts, stop, background);
   } finally {
     await background.settle();
   }
 }
 
-async function runDevSteps(steps: Step[], opts: DevOptions, signal: AbortSignal, background: Background): Promise<void> {
+async function runDevSteps(steps: Step[], opts: DevOptions, stop: StopRequest, background: Background): Promise<void> {
   const { log } = opts;
   for (const step of steps) {
-    if (signal.aborted) return;
+    if (stop.signal.aborted) return;
     switch (step.kind) {
       case "local-secrets": {
         const values = step.names.map((name) => ({ name, value: step.env.get(name)?.value ?? "" }));
@@ -141,6 +142,7 @@ async function runDevSteps(steps: Step[], opts: DevOptions, signal: AbortSignal,
           concurrency: step.concurrency,
           log,
           state: step.stateHome === undefined ? undefined : SecretSyncState.open(step.stateHome),
+          stop,
         });
         break;
       case "run": {
@@ -153,8 +155,7 @@ async function runDevSteps(steps: Step[], opts: DevOptions, signal: AbortSignal,
             readinessTimeoutMs: step.readinessTimeoutMs,
             shutdownTimeoutMs: step.shutdownTimeoutMs,
             log,
-            signal,
-            force: opts.force,
+            stop,
           });
         } finally {
           await relay?.close();
@@ -162,7 +163,7 @@ async function runDevSteps(steps: Step[], opts: DevOptions, signal: AbortSignal,
         break;
       }
       default:
-        await runCommonStep(step, "dev", log, background);
+        await runCommonStep(step, "dev", log, background, stop);
     }
   }
 }

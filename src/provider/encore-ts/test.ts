@@ -5,7 +5,7 @@ import { testArgs, versionArgs } from "../../encore/commands.ts";
 import { runTests, signalExitCode } from "../../encore/test-run.ts";
 import { ProviderError } from "../../errors/index.ts";
 import { toRecord, type Environment } from "../../env/environment.ts";
-import type { CommandSpec } from "../../process/spawn.ts";
+import { stopRequest, type CommandSpec } from "../../process/spawn.ts";
 import { LOCAL_SECRETS_FILE, writeLocalSecrets } from "../../secrets/local-store.ts";
 import { secretValues } from "../../secrets/plan.ts";
 import type { Plan, TestOptions } from "../types.ts";
@@ -113,7 +113,8 @@ export function testSteps(prepared: PreparedTest): Step[] {
 export async function test(opts: TestOptions, signal: AbortSignal): Promise<number> {
   const { log } = opts;
   const prepared = prepareTest(opts);
-  const background = new Background();
+  const stop = stopRequest([signal], opts.force);
+  const background = new Background(stop);
   try {
     for (const step of testSteps(prepared)) {
       if (signal.aborted) return signalExitCode(String(signal.reason ?? "SIGINT"));
@@ -126,7 +127,7 @@ export async function test(opts: TestOptions, signal: AbortSignal): Promise<numb
         case "test":
           return await runTests({ spec: step.spec, shutdownTimeoutMs: step.shutdownTimeoutMs, log, signal, force: opts.force });
         default:
-          await runCommonStep(step, "test", log, background);
+          await runCommonStep(step, "test", log, background, stop);
       }
     }
   } finally {
