@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Writable } from "node:stream";
 import pkg from "../../package.json" with { type: "json" };
@@ -149,10 +149,29 @@ async function runOperation(operation: Operation, invocation: Invocation, io: Io
     const imageRef = await ctx.provider.buildDocker({ ...options, force: stop.force, onBuilt: (result) => (built = result) }, stop.signal);
     const json = invocation.output === "json" && built ? JSON.stringify({ image: imageRef, pushed: built.pushed, durationMs: built.durationMs }) : undefined;
     io.stdout.write(`${json ?? imageRef}\n`);
-    if (io.env.GITHUB_OUTPUT) appendFileSync(io.env.GITHUB_OUTPUT, `image=${imageRef}\n`);
+    if (io.env.GITHUB_OUTPUT) {
+      // A side channel: the image is built (or pushed) already, so a failure here only warns.
+      const failed = appendLine(io.env.GITHUB_OUTPUT, `image=${imageRef}\n`);
+      if (failed) ctx.log.warn(`could not append image=${imageRef} to GITHUB_OUTPUT (${io.env.GITHUB_OUTPUT}): ${failed}; the image itself is fine`, { fix: "point GITHUB_OUTPUT at a writable file, or read the reference from stdout" });
+    }
     return 0;
   } finally {
     stop.dispose();
+  }
+}
+
+/** Appends without blocking (a named pipe with no reader fails at once); returns the error code, if any. */
+function appendLine(path: string, line: string): string | undefined {
+  try {
+    const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK, 0o644);
+    try {
+      writeSync(fd, line);
+    } finally {
+      closeSync(fd);
+    }
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? "error";
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { describeFailure, readBounded } from "../files/read-bounded.ts";
 import { relative } from "node:path";
 import { Composer, Lexer, Parser, isMap, isScalar, isSeq, type CST, type Document, type Scalar } from "yaml";
 import { ProviderError, type Issue, type Operation } from "../errors/index.ts";
@@ -41,29 +41,21 @@ function configError(operation: Operation, message: string, fix: string): Provid
 export function readStagecraftDocument(path: string, operation: Operation, cwd = process.cwd()): StagecraftDocument {
   // Shown in every message about the file; a path is the user's text too, escaped like a value.
   const source = visible(relative(cwd, path).startsWith("..") ? path : relative(cwd, path) || path);
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    size = stat.size;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
+  // Bounded by the bytes actually read, not the size reported (/proc files report 0 and
+  // stream on); a FIFO or device is refused without being opened for a blocking read.
+  const read = readBounded(path, MAX_CONFIG_BYTES);
+  if (!read.ok) {
+    if (read.reason === "missing") {
       throw configError(operation, `config file not found: ${source}`, "create stagecraft.yml in the project directory, or pass --config PATH (or set STAGECRAFT_CONFIG)");
     }
-    throw configError(operation, `cannot read config file ${source}: ${code ?? String(error)}`, "pass --config with a readable YAML file");
+    if (read.reason === "too-large") {
+      const size = read.size === undefined ? "larger than 1 MiB" : `${(read.size / 1024 / 1024).toFixed(1)} MiB`;
+      throw configError(operation, `config file ${source} is ${size}; the limit is 1 MiB`, "point --config at your stagecraft.yml");
+    }
+    const what = read.reason === "unreadable" ? `cannot be read (${read.code ?? "unknown error"})` : describeFailure(read, MAX_CONFIG_BYTES);
+    throw configError(operation, `config file ${source} ${what}`, read.reason === "unreadable" ? "make the file readable" : "pass --config with the path of a YAML file (stagecraft.yml)");
   }
-  if (size > MAX_CONFIG_BYTES) {
-    throw configError(operation, `config file ${source} is ${(size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB`, "point --config at your stagecraft.yml");
-  }
-
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw configError(operation, `cannot read config file ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, "make the file readable");
-  }
-  return { source, root: parseYaml(text, source, operation) };
+  return { source, root: parseYaml(read.data.toString("utf8"), source, operation) };
 }
 
 function parseYaml(text: string, source: string, operation: Operation): Record<string, unknown> {
@@ -89,7 +81,9 @@ function parseYaml(text: string, source: string, operation: Operation): Record<s
     const deep = tooDeep(tokens, MAX_NESTING);
     if (deep) throw tooDeepAt(deep.offset);
     // uniqueKeys is checked below in linear time; yaml's own check is quadratic in the keys of a mapping.
-    const documents = Array.from(new Composer({ strict: true, uniqueKeys: false }).compose(tokens, true, text.length));
+    // logLevel "error": yaml would print a raw Node warning for a collection used as a key; the
+    // key is reported as an unknown key instead, like any other.
+    const documents = Array.from(new Composer({ strict: true, uniqueKeys: false, logLevel: "error" }).compose(tokens, true, text.length));
     const document = documents[0];
     const problem = document?.errors[0] ?? (documents[1] ? { pos: documents[1].range, message: "more than one YAML document (---) in the file" } : undefined) ?? (document ? duplicateKey(document) : undefined);
     if (problem) {

@@ -67,6 +67,23 @@ const envName = v.pipe(
   v.regex(ENV_NAME, (issue) => `"${printable(String(issue.input))}" is not a valid environment variable name (letters, digits and _, not starting with a digit)`),
 );
 
+/**
+ * Variables that encore, the runner or the tools they start need to see. A from_env secret is
+ * withheld from every child's environment, so listing one of these would break the run.
+ */
+const NEEDED_BY_ENCORE = new Set([
+  "PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD", "TMPDIR", "LANG", "LC_ALL", "TERM",
+  "NODE_OPTIONS", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
+  "DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+  "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+  "DISABLE_ENCORE_TELEMETRY", "ENCORE_AUTH_KEY", "ENCORE_AUTHKEY",
+]);
+
+const secretName = v.pipe(
+  envName,
+  v.check((name) => !NEEDED_BY_ENCORE.has(name), (issue) => `"${printable(String(issue.input))}" cannot be a secret: it would be withheld from encore's environment, which needs it`),
+);
+
 /** A picklist's message: a string is quoted; anything else is described, so null never reads as "null". */
 const picked = (forString: string, otherwise: string) => (issue: v.BaseIssue<unknown>) =>
   typeof issue.input === "string" ? `"${printable(issue.input)}" ${forString}` : `${otherwise}, got ${describeValue(issue.input)}`;
@@ -119,7 +136,7 @@ const SecretsSchema = mapping({
     () => [...DEFAULT_SECRET_TYPES],
   ),
   from_env: v.optional(
-    v.pipe(v.array(envName), unique((n) => n), v.description("Environment variables (from the process or env_file) synced as Encore secrets; values go on stdin only.")),
+    v.pipe(v.array(secretName), unique((n) => n), v.description("Environment variables (from the process or env_file) synced as Encore secrets; values go on stdin only.")),
     () => [],
   ),
   concurrency: v.optional(

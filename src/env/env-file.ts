@@ -1,9 +1,18 @@
-import { readFileSync } from "node:fs";
+import { describeFailure, readBounded } from "../files/read-bounded.ts";
 import { parse } from "dotenv";
+
+/** An env file larger than this is not one (a mistaken path, a device): refused, not read on. */
+const ENV_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+export class EnvFileError extends Error {
+  override readonly name = "EnvFileError";
+}
 
 /** The values, and where the file holds escapes other tools read differently. */
 export function readEnvFileNoting(path: string): { values: Record<string, string>; escapes: LiteralEscape[] } {
-  const text = readFileSync(path, "utf8");
+  const read = readBounded(path, ENV_FILE_MAX_BYTES);
+  if (!read.ok) throw new EnvFileError(read.reason === "unreadable" ? (read.code ?? "unreadable") : describeFailure(read, ENV_FILE_MAX_BYTES));
+  const text = read.data.toString("utf8");
   return { values: parseEnvText(text), escapes: literalEscapes(text) };
 }
 

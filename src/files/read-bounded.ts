@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 
 export type BoundedRead =
   | { ok: true; data: Buffer }
-  | { ok: false; reason: "missing" | "directory" | "not-a-file" | "too-large" | "unreadable"; code?: string };
+  | { ok: false; reason: "missing" | "directory" | "not-a-file" | "too-large" | "unreadable"; code?: string; size?: number };
 
 /**
  * Reads a user-named file, refusing what is not a regular file and stopping after `maxBytes`
@@ -25,6 +25,8 @@ export function readBounded(path: string, maxBytes: number): BoundedRead {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { ok: false, reason: "directory" };
     if (!stat.isFile()) return { ok: false, reason: "not-a-file" };
+    // A reported size over the limit is believed (no need to read it); a smaller one is not.
+    if (stat.size > maxBytes) return { ok: false, reason: "too-large", size: stat.size };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {

@@ -28,6 +28,8 @@ export interface Ctx {
   dockerHost: string;
   /** Secret values by name, as the env file sets them. */
   values: Record<string, string>;
+  /** Where the CLI runs; the project directory unless `prepare` moves it. */
+  cwd?: string;
 }
 
 export interface Finished {
@@ -165,7 +167,7 @@ export async function runRow(row: Row): Promise<void> {
 
     const started = performance.now();
     const cli = new Cli([...(row.args ?? ["dev"]), "--log-format", "json"], {
-      cwd: project.dir,
+      cwd: ctx.cwd ?? project.dir,
       env: world.env({ DOCKER_HOST: ctx.dockerHost, ...row.env?.(ctx) }),
       unprivileged: row.unprivileged === true,
       group: row.group === true,

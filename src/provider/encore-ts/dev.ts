@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { ProviderError } from "../../errors/index.ts";
 import { resolveDevSettings, type DevSettings } from "../../config/settings.ts";
 import { runArgs, versionArgs } from "../../encore/commands.ts";
 import { relayAddress, startDebugRelay } from "../../debugger/relay.ts";
@@ -43,6 +44,7 @@ function prepareDev(opts: DevOptions): PreparedDev {
   const settings = resolveDevSettings(opts.config.block, { projectDir: opts.workDir, listenOverride: opts.listen, source: opts.config.source });
   const encore = requireEncore(opts.env.PATH, "dev");
   const appDir = requireAppRoot(settings.workDir, "dev", "backend.providers.encore-ts.dev.workdir");
+  if (settings.secrets.mode === "local") requireInside(appDir, opts.workDir);
   const env = prepareEnvironment({
     operation: "dev",
     processEnv: opts.env,
@@ -141,7 +143,7 @@ async function runDevSteps(steps: Step[], opts: DevOptions, stop: StopRequest, b
           base: step.base,
           concurrency: step.concurrency,
           log,
-          state: step.stateHome === undefined ? undefined : SecretSyncState.open(step.stateHome),
+          state: step.stateHome === undefined ? undefined : SecretSyncState.open(step.stateHome, (message, fix) => log.warn(message, { fix })),
           stop,
         });
         break;
@@ -172,4 +174,21 @@ export function planDev(opts: DevOptions): Plan {
   const prepared = prepareDev(opts);
   const warnings = prepared.secrets.missing.map((name) => `secret ${name} is not set in the environment or env_file; it will not be synced`);
   return renderPlan("dev", devSteps(prepared, opts.env.HOME ?? homedir()), prepared.env, prepared.withheld, warnings, (text) => opts.log.redactor.redact(text));
+}
+
+/**
+ * Local mode writes secret values next to encore.app. Encore finds encore.app in a parent too,
+ * so one above the project would have them written outside it, where no .gitignore of the
+ * project applies and the toolbox mounts nothing.
+ */
+function requireInside(appDir: string, projectDir: string): void {
+  const path = relative(resolve(projectDir), appDir);
+  if (path === "" || (!path.startsWith("..") && !isAbsolute(path))) return;
+  throw new ProviderError({
+    category: "INVALID_PROJECT",
+    provider: "encore-ts",
+    operation: "dev",
+    message: `backend.providers.encore-ts.dev.encore_secrets.mode: local would write ${join(appDir, LOCAL_SECRETS_FILE)}, outside the project ${projectDir}: the encore.app found is in a parent directory`,
+    fix: "put the app's encore.app inside the project (or point dev.workdir at it), or use dev.encore_secrets.mode: cloud",
+  });
 }

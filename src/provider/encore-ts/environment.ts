@@ -1,5 +1,8 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ProviderError, type Operation } from "../../errors/index.ts";
-import { readEnvFileNoting } from "../../env/env-file.ts";
+import { EnvFileError, readEnvFileNoting } from "../../env/env-file.ts";
 import { composeEnvironment, type Environment } from "../../env/environment.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { cacheDir, findSystemBundle, writeCombinedBundle } from "../../tls/bundle.ts";
@@ -24,7 +27,7 @@ export function prepareEnvironment(request: EnvironmentRequest): Environment {
   if (request.caFile) {
     const system = findSystemBundle(request.processEnv);
     if (system) {
-      caBundle = writeCombinedBundle(system, request.caFile, cacheDir(request.processEnv));
+      caBundle = writeBundleSomewhere(system, request.caFile, request.processEnv, request.operation, log);
       log.debug("combined CA bundle written for encore, git and curl", { bundle: caBundle });
     } else {
       log.warn("no system CA bundle found; the encore CLI will not trust node_extra_ca_certs (Node still will)");
@@ -53,14 +56,55 @@ function readEnvFileOrFail(path: string, operation: Operation, log: Logger): Rec
         { envFile: path, line: escape.line, key: escape.key },
       );
     }
+    // A NUL cannot be passed in an environment variable: exec would fail with a bare "exit 126".
+    const withNul = Object.keys(values).filter((key) => values[key]!.includes("\u0000"));
+    if (withNul.length > 0) {
+      throw new ProviderError({
+        category: "INVALID_CONFIG",
+        provider: "encore-ts",
+        operation,
+        message: `backend.providers.encore-ts.dev.env_file: ${path}: the value of ${withNul.join(", ")} contains a NUL byte, which no environment variable can hold`,
+        fix: "remove the NUL byte from the value (a binary value belongs base64-encoded)",
+        facts: { keys: withNul },
+      });
+    }
     return values;
   } catch (error) {
+    if (error instanceof ProviderError) throw error;
+    const reason = error instanceof EnvFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? String(error));
     throw new ProviderError({
       category: "INVALID_CONFIG",
       provider: "encore-ts",
       operation,
-      message: `backend.providers.encore-ts.dev.env_file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      fix: "make the env file readable by the user that runs the dev server",
+      message: `backend.providers.encore-ts.dev.env_file: cannot read ${path}: ${reason}`,
+      fix: "point dev.env_file at a regular dotenv file readable by the user that runs the dev server",
     });
+  }
+}
+
+/**
+ * The bundle goes to the user's cache; when that cannot be written (`docker run --user 1234`
+ * gives HOME=/), to a fresh private temporary directory instead, with a warning. The bundle
+ * holds public certificates only.
+ */
+function writeBundleSomewhere(system: string, caFile: string, env: Readonly<Record<string, string | undefined>>, operation: Operation, log: Logger): string {
+  const preferred = cacheDir(env);
+  try {
+    return writeCombinedBundle(system, caFile, preferred);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    try {
+      const fallback = writeCombinedBundle(system, caFile, mkdtempSync(join(tmpdir(), "stagecraft-encore-ca-")));
+      log.warn(`cannot write the CA bundle to ${preferred} (${code}); using ${fallback}`, { fix: "set HOME or XDG_CACHE_HOME to a writable directory to keep one bundle across runs" });
+      return fallback;
+    } catch (second) {
+      throw new ProviderError({
+        category: "INVALID_CONFIG",
+        provider: "encore-ts",
+        operation,
+        message: `backend.providers.encore-ts.dev.node_extra_ca_certs: the combined CA bundle cannot be written to ${preferred} (${code}) or to ${tmpdir()} (${(second as NodeJS.ErrnoException).code ?? "error"})`,
+        fix: "set HOME or XDG_CACHE_HOME to a writable directory (e.g. docker run -e HOME=/tmp)",
+      });
+    }
   }
 }
