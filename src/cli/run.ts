@@ -34,7 +34,7 @@ export async function run(io: Io): Promise<number> {
   try {
     invocation = parseInvocation(io.argv, io.env);
   } catch (error) {
-    io.stderr.write(`${renderError(error, "pretty", (text) => text)}\n`);
+    io.stderr.write(`${renderError(error, requestedFormat(io), (text) => text)}\n`);
     return exitCodeFor(error);
   }
   const log = createLogger({
@@ -49,6 +49,18 @@ export async function run(io: Io): Promise<number> {
     io.stderr.write(`${renderError(error, invocation.logFormat, (text) => log.redactor.redact(text))}\n`);
     return exitCodeFor(error);
   }
+}
+
+/** The log format asked for, read leniently: a usage error is reported in it too. */
+function requestedFormat(io: Io): "json" | "pretty" {
+  let format = io.env.STAGECRAFT_LOG_FORMAT;
+  for (let i = 0; i < io.argv.length; i++) {
+    const arg = io.argv[i]!;
+    if (arg === "--") break;
+    if (arg === "--log-format") format = io.argv[i + 1];
+    else if (arg.startsWith("--log-format=")) format = arg.slice("--log-format=".length);
+  }
+  return format === "json" ? "json" : "pretty";
 }
 
 function useColor(io: Io): boolean {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readBounded } from "../files/read-bounded.ts";
 import { join, relative } from "node:path";
 
 // One bounded walk over an Encore app's source tree, for everything that reads the code
@@ -47,11 +48,8 @@ export function walkAppSources(appDir: string, visitor: SourceVisitor): void {
   walk(appDir, 0);
 }
 
+/** Bounded by bytes read, refusing anything but a regular file without blocking (read-bounded.ts). */
 function readSource(path: string): string | undefined {
-  try {
-    if (statSync(path).size > MAX_SOURCE_BYTES) return undefined;
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined; // unreadable: not ours to judge
-  }
+  const read = readBounded(path, MAX_SOURCE_BYTES);
+  return read.ok ? read.data.toString("utf8") : undefined; // unreadable or too big: not ours to judge
 }

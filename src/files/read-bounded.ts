@@ -30,7 +30,8 @@ export function readBounded(path: string, maxBytes: number): BoundedRead {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+      // Whole 64 KiB reads (some /proc files refuse odd sizes); at most one past the limit.
+      const chunk = Buffer.allocUnsafe(64 * 1024);
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));

@@ -26,7 +26,7 @@ const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(node:.*\))$/m;
 
 const cases = [...committedCases(), ...generatedCases()];
 /** Cases a regression could turn into a hang or a blown heap: never in-process, always measured. */
-const RISKY = /bomb|huge|deep|nest|fifo|pipe|sparse|\d+ ?[mg]i?b|large|long|billion|many/i;
+const RISKY = /bomb|huge|deep|nest|fifo|pipe|sparse|\d+ ?[mg]i?b|large|long|billion|many|warning/i;
 const risky = (c: CorpusCase) => RISKY.test(`${c.name} ${c.title}`);
 /** Through the built CLI: the risky cases and every tenth other one. */
 const sample = cases.filter((c, index) => risky(c) || index % 10 === 0);
@@ -130,6 +130,7 @@ function assertRefused(outcome: Outcome, corpusCase: CorpusCase): void {
   assert.match(stderr, corpusCase.expect, "the pointed message");
   assert.doesNotMatch(stderr, STACK_FRAME, "no stack trace");
   assert.doesNotMatch(stderr, /internal error/);
+  assert.doesNotMatch(stderr, /\(node:\d+\) \w*Warning/, "no raw Node warning");
   const invisible = RAW_INVISIBLE.exec(stderr);
   assert.equal(invisible, null, `a raw U+${invisible?.[0].codePointAt(0)?.toString(16).padStart(4, "0")} reached the terminal:\n${JSON.stringify(stderr)}`);
   assert.equal(outcome.stdout, "", "stdout carries results only");
