@@ -3,7 +3,8 @@
 // the scenario knob. Secrets/auth and build/pack have their own files.
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ENCORE, encore, freePort, getJSON, sandboxes, start, stripAnsi } from "./harness.ts";
@@ -378,6 +379,26 @@ describe("encore version", () => {
     assert.equal(r.code, 1);
     assert.equal(r.stdout, "encore version v1.56.4\n");
     assert.match(r.stderr, /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?/);
+  });
+
+  test("behind HTTPS_PROXY the update check is a CONNECT through the proxy, and the proxy's refusal is the error", async () => {
+    const seen: string[] = [];
+    const proxy = createHttpServer();
+    proxy.on("connect", (req, socket) => {
+      seen.push(String(req.url));
+      socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const b = await box();
+      const r = await encore(["version"], { cwd: b.app, env: b.env({ HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }) });
+      assert.equal(r.code, 1);
+      assert.deepEqual(seen, ["encore.dev:443"]);
+      assert.match(r.stdout, /^encore version v/);
+      assert.match(r.stderr, /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?[^"]+": Forbidden\n$/);
+    } finally {
+      proxy.close();
+    }
   });
 
   test("reports ENCORE_DOUBLE_VERSION and the version.exitCode override", async () => {
