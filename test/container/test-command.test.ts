@@ -9,9 +9,11 @@ import { before, describe, test } from "node:test";
 import { deferred } from "../support/cleanup.ts";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { docker, dockerOk } from "../support/docker.ts";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { docker, dockerOk, uniqueName, waitForLogLine } from "../support/docker.ts";
 import { addDatabaseTests } from "./app-tests.ts";
-import { helloCompose, helloProject, toolboxImage, type HelloCopy } from "./toolbox.ts";
+import { helloCompose, helloProject, runToolbox, toolboxImage, type HelloCopy } from "./toolbox.ts";
 
 const defer = deferred();
 let image: string;
@@ -44,6 +46,28 @@ describe("test in the toolbox image", () => {
     assert.equal(failed.exitCode, 1, failed.stderr);
     assert.match(failed.stdout, /^not ok \d+ - greets$/m);
     assert.match(failed.stderr, /tests failed: encore test exited with code 1; exiting with its code 1/);
+  });
+
+  test("docker stop: SIGTERM reaches the tests through the runner, which exits 143 well before Docker's SIGKILL", async () => {
+    const copy = helloProject();
+    defer(() => copy.remove());
+    // No database: a test that waits until it is stopped.
+    rmSync(join(copy.dir, "hello", "migrations"), { recursive: true });
+    const pkgFile = join(copy.dir, "package.json");
+    writeFileSync(pkgFile, JSON.stringify({ ...JSON.parse(readFileSync(pkgFile, "utf8")), scripts: { test: "node --test --test-isolation=none" } }));
+    writeFileSync(join(copy.dir, "hello", "wait.test.mjs"), 'import { test } from "node:test";\ntest("waits", () => new Promise(() => { console.log("WAITING"); setInterval(() => {}, 1 << 30); }));\n');
+    const name = uniqueName("stagecraft-test-stop").toLowerCase();
+    defer(() => docker(["rm", "-f", name]));
+    const running = runToolbox({ image, command: ["test"], project: copy, name });
+    await waitForLogLine(name, /^WAITING$/);
+    const started = performance.now();
+    await dockerOk(["stop", "--time", "10", name]);
+    const stoppedMs = performance.now() - started;
+    const result = await running;
+    assert.equal(result.exitCode, 143, result.stderr);
+    assert.ok(stoppedMs < 9000, `stopped in ${Math.round(stoppedMs)} ms`);
+    assert.match(result.stderr, /received SIGTERM; stopping/);
+    assert.match(result.stderr, /tests stopped on request/);
   });
 
   test("through docker-in-docker: Encore starts its test database in the inner engine and the tests reach it on 127.0.0.1", async () => {
