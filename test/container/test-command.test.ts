@@ -13,7 +13,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { docker, dockerOk, uniqueName, waitForLogLine } from "../support/docker.ts";
 import { addDatabaseTests } from "./app-tests.ts";
-import { helloCompose, helloProject, runToolbox, toolboxImage, type HelloCopy } from "./toolbox.ts";
+import { helloCompose, helloProject, toolboxImage, toolboxOptions, type HelloCopy } from "./toolbox.ts";
 
 const defer = deferred();
 let image: string;
@@ -58,16 +58,17 @@ describe("test in the toolbox image", () => {
     writeFileSync(join(copy.dir, "hello", "wait.test.mjs"), 'import { test } from "node:test";\ntest("waits", () => new Promise(() => { console.log("WAITING"); setInterval(() => {}, 1 << 30); }));\n');
     const name = uniqueName("stagecraft-test-stop").toLowerCase();
     defer(() => docker(["rm", "-f", name]));
-    const running = runToolbox({ image, command: ["test"], project: copy, name });
+    await dockerOk(["run", "--detach", ...toolboxOptions({ project: copy, name }), image, "test"]);
     await waitForLogLine(name, /^WAITING$/);
     const started = performance.now();
     await dockerOk(["stop", "--time", "10", name]);
     const stoppedMs = performance.now() - started;
-    const result = await running;
-    assert.equal(result.exitCode, 143, result.stderr);
+    const exitCode = Number((await dockerOk(["wait", name])).stdout.trim());
+    const { stderr } = await docker(["logs", name]);
+    assert.equal(exitCode, 143, stderr);
     assert.ok(stoppedMs < 9000, `stopped in ${Math.round(stoppedMs)} ms`);
-    assert.match(result.stderr, /received SIGTERM; stopping/);
-    assert.match(result.stderr, /tests stopped on request/);
+    assert.match(stderr, /received SIGTERM; stopping/);
+    assert.match(stderr, /tests stopped on request/);
   });
 
   test("through docker-in-docker: Encore starts its test database in the inner engine and the tests reach it on 127.0.0.1", async () => {
