@@ -59,6 +59,8 @@ export function renderCompose(facts: ProjectFacts, options: ComposeOptions): str
       "encore-cache:/home/node/.cache/encore",
       "encore-config:/home/node/.config/encore",
       "node-modules:/workspace/node_modules",
+      // npm's cache, pnpm's store, yarn's cache and corepack's copies of pnpm and yarn.
+      "package-cache:/home/node/.cache/packages",
     ],
     healthcheck: {
       test: ["CMD", "node", "/opt/stagecraft-encore/docker/healthcheck.mjs"],
@@ -83,11 +85,14 @@ export function renderCompose(facts: ProjectFacts, options: ComposeOptions): str
       },
     };
   }
-  const volumes = Object.fromEntries(
+  const volumes: Record<string, unknown> = Object.fromEntries(
     ["encore-cache", "encore-config", "node-modules", ...(databases ? ["postgres-data"] : [])].map((name) => [
       name,
       null,
     ]),
   );
+  // One name for every app on the machine, as in this repository's docker-compose.yml:
+  // downloads are content-addressed, so apps share them.
+  volumes["package-cache"] = { name: "${STAGECRAFT_PACKAGE_CACHE:-stagecraft-encore-package-cache}" };
   return `${HEADER}\n${stringify({ services, volumes }, { lineWidth: 0, nullStr: "" })}`;
 }

@@ -114,8 +114,10 @@ async function upAndRequest(
   };
 }
 
-async function ports(): Promise<Record<string, string>> {
+/** Free host ports, and a package cache volume of this test's own (compose down -v removes it). */
+async function isolation(): Promise<Record<string, string>> {
   return {
+    STAGECRAFT_PACKAGE_CACHE: uniqueName("stagecraft-test-package-cache").toLowerCase(),
     STAGECRAFT_API_PORT: String(await freePort()),
     STAGECRAFT_DASHBOARD_PORT: String(await freePort()),
     STAGECRAFT_DEBUG_PORT: String(await freePort()),
@@ -141,7 +143,7 @@ describe("devcontainer up", () => {
     const env = {
       COMPOSE_PROJECT_NAME: uniqueName("stagecraft-devcontainer").toLowerCase(),
       STAGECRAFT_PROJECT_DIR: project.dir,
-      ...(await ports()),
+      ...(await isolation()),
       TEST_IMAGE: image,
       TEST_DOUBLE_DIR: project.doubleDir,
       TEST_DOUBLE_SCENARIO: JSON.stringify(FAKE_NPM),
@@ -178,7 +180,10 @@ describe("devcontainer up", () => {
       const stat = statSync(join(repo, file));
       assert.deepEqual([stat.uid, stat.gid], [1000, 1000], `${file} belongs to the repository's owner`);
     }
-    const env = { COMPOSE_PROJECT_NAME: uniqueName("stagecraft-init-devcontainer").toLowerCase(), ...(await ports()) };
+    const env = {
+      COMPOSE_PROJECT_NAME: uniqueName("stagecraft-init-devcontainer").toLowerCase(),
+      ...(await isolation()),
+    };
     const composeFiles = [join(repo, "compose.stagecraft.yml")];
     const seen = await upAndRequest({
       folder: repo,

@@ -89,6 +89,11 @@ describe("stagecraft-encore init: what it writes", () => {
     assert.equal(db.services["stagecraft-dev"].image, "registry.example/tools/stagecraft-encore:1.2.3");
     assert.equal(db.services["stagecraft-dev"].environment.ENCORE_SQLDB_HOST, "postgres:5432");
     assert.equal(db.services["stagecraft-dev"].environment.ENCORE_AUTH_KEY, undefined);
+    // As in docker-compose.yml: one package cache for every app on the machine.
+    assert.ok(db.services["stagecraft-dev"].volumes.includes("package-cache:/home/node/.cache/packages"));
+    assert.deepEqual(db.volumes["package-cache"], {
+      name: "${STAGECRAFT_PACKAGE_CACHE:-stagecraft-encore-package-cache}",
+    });
     assert.deepEqual(db.services["stagecraft-dev"].depends_on, { postgres: { condition: "service_healthy" } });
     assert.match(
       read(withDb, ".github/workflows/stagecraft-build.yml"),
