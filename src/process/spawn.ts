@@ -6,7 +6,7 @@ import { LineSplitter } from "./lines.ts";
 import { withParentDeath } from "./parent-death.ts";
 
 // The one module that spawns processes (style principle 2), and the one way every child
-// stops. argv arrays only, never a shell (spec §8); the environment is passed whole
+// stops. argv arrays only, never a shell (docs/provider-contract.md §Security); the environment is passed whole
 // (extendEnv: false) so what the caller composed is exactly what the child sees.
 //
 // Stopping, for every child alike, on execa's termination options:
