@@ -11,11 +11,11 @@ import type { Logger } from "../logging/logger.ts";
 // so the relay is off unless asked for, and compose publishes it on the host's loopback only.
 
 /** Where the app's inspector listens (`node --inspect` defaults). */
-export const INSPECTOR: ListenAddress = { host: "127.0.0.1", port: 9229, address: "127.0.0.1:9229" };
+const INSPECTOR: ListenAddress = { host: "127.0.0.1", port: 9229, address: "127.0.0.1:9229" };
 /** Turns the relay on: the address it listens on, e.g. 0.0.0.0:9230. */
-export const RELAY_VARIABLE = "STAGECRAFT_DEBUG_RELAY";
+const RELAY_VARIABLE = "STAGECRAFT_DEBUG_RELAY";
 
-export interface DebugRelay {
+interface DebugRelay {
   address: string;
   close(): Promise<void>;
 }

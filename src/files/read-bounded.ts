@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 
-export type BoundedRead =
+type BoundedRead =
   | { ok: true; data: Buffer }
   | { ok: false; reason: "missing" | "directory" | "not-a-file" | "too-large" | "unreadable"; code?: string; size?: number };
 

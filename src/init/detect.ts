@@ -4,7 +4,7 @@
 export type PackageManager = "npm" | "pnpm" | "yarn" | "bun";
 
 /** Lock files in the order package managers are usually preferred when several exist. */
-export const LOCK_FILES: readonly (readonly [string, PackageManager])[] = [
+const LOCK_FILES: readonly (readonly [string, PackageManager])[] = [
   ["pnpm-lock.yaml", "pnpm"],
   ["yarn.lock", "yarn"],
   ["bun.lock", "bun"],

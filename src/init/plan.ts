@@ -23,7 +23,7 @@ export interface InitOptions {
 }
 
 /** One file init wants to exist with `content`. */
-export interface WantedFile {
+interface WantedFile {
   /** Relative to the project directory, "/" separators. */
   path: string;
   content: string;
@@ -46,7 +46,7 @@ export function wantedFiles(facts: ProjectFacts, options: Pick<InitOptions, "ima
   ];
 }
 
-export type Action = "create" | "overwrite" | "unchanged" | "conflict" | "keep";
+type Action = "create" | "overwrite" | "unchanged" | "conflict" | "keep";
 
 export interface PlannedFile extends WantedFile {
   action: Action;

@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import { SERVICE, appMount } from "./paths.ts";
 import type { ProjectFacts } from "./scan.ts";
 
-export interface ComposeOptions {
+interface ComposeOptions {
   /** The toolbox image, pinned by tag. */
   image: string;
 }

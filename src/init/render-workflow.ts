@@ -1,6 +1,6 @@
 import type { ProjectFacts } from "./scan.ts";
 
-export interface WorkflowOptions {
+interface WorkflowOptions {
   image: string;
 }
 

@@ -43,7 +43,7 @@ const MAX_APP_FILE_BYTES = 1024 * 1024;
 // workflow: plain path characters only, no ":" or "$".
 const SAFE_PATH = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
 const SEARCH_SKIPPED = new Set(["node_modules", "dist", "build", "vendor"]);
-export const ENV_FILE_CANDIDATES = [".env.local", ".env"] as const;
+const ENV_FILE_CANDIDATES = [".env.local", ".env"] as const;
 
 function invalidProject(message: string, fix: string): ProviderError {
   return new ProviderError({ category: "INVALID_PROJECT", provider: "encore-ts", operation: "init", message, fix });
@@ -55,7 +55,7 @@ function invalidProject(message: string, fix: string): ProviderError {
  * or one only above the project directory are INVALID_PROJECT: the toolbox mounts the
  * project directory alone, so the app must be inside it.
  */
-export function locateApp(projectDir: string): string {
+function locateApp(projectDir: string): string {
   if (isFile(join(projectDir, "encore.app"))) return ".";
   const found = searchBelow(projectDir);
   if (found.length === 1) {

@@ -21,7 +21,7 @@ export interface RegistryLogin {
   password: string;
 }
 
-export type LoginLookup = { ok: true; login: RegistryLogin | undefined } | { ok: false; variable: string; message: string; fix: string };
+type LoginLookup = { ok: true; login: RegistryLogin | undefined } | { ok: false; variable: string; message: string; fix: string };
 
 /**
  * The registry part of an image reference, as Docker reads it: the first path component

@@ -20,7 +20,7 @@ interface StateFile {
 const STATE_MAX_BYTES = 4 * 1024 * 1024;
 const KEY_BYTES = 32;
 
-export type Warn = (message: string, fix: string) => void;
+type Warn = (message: string, fix: string) => void;
 
 export class SecretSyncState {
   readonly #dir: string;
