@@ -1,5 +1,4 @@
 import { accessSync, constants } from "node:fs";
-import type { CommandSpec } from "./spawn.ts";
 
 // A child must not outlive the runner. execa's cleanup kills children when the runner
 // exits or is signalled, but nothing runs when the runner is SIGKILLed (`kill -9`, the OOM
@@ -24,7 +23,8 @@ function findSetpriv(): string | null {
   return null;
 }
 
-export function withParentDeath(spec: CommandSpec): { file: string; args: readonly string[] } {
+/** The command to start instead of `file args…`; spawn.ts's CommandSpec fits (no import back to it). */
+export function withParentDeath(spec: { file: string; args: readonly string[] }): { file: string; args: readonly string[] } {
   setpriv ??= findSetpriv();
   // A command that cannot start is left to fail as itself (ENOENT, EACCES), not as setpriv's exit 127.
   if (!setpriv || !executable(spec.file)) return { file: spec.file, args: spec.args };
