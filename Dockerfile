@@ -90,15 +90,22 @@ FROM ${NODE_IMAGE}
 # runs `git status`/`git show` for the commit it records in `encore run` and `encore build
 # docker` (docs/encore-cli.md §Git), npm needs it for git dependencies, and the default
 # `--tag` checks for uncommitted changes with it. ca-certificates: TLS for all of them.
-# npm itself stays: Encore runs `npm install` in the app on its first run.
+# npm stays, and corepack puts pnpm and yarn on PATH (fetching the version an app's
+# packageManager pins): the runner installs an app's packages with its own manager, and so
+# does Encore when it rewrites package.json.
 # The directories Docker turns into named volumes are created here, owned by node, so
-# new volumes copy that ownership.
+# new volumes copy that ownership. pnpm reads its store location from its global rc (an
+# npm_config_store_dir variable would make every npm call warn about an unknown setting).
 RUN set -eu; \
     apt-get update -qq; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tini git ca-certificates >/dev/null; \
     rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log; \
+    corepack enable pnpm yarn; \
     install -d -o node -g node /workspace /workspace/node_modules \
-        /home/node/.cache /home/node/.cache/encore /home/node/.config /home/node/.config/encore; \
+        /home/node/.cache /home/node/.cache/encore /home/node/.cache/packages \
+        /home/node/.config /home/node/.config/encore /home/node/.config/pnpm; \
+    echo 'store-dir=/home/node/.cache/packages/pnpm-store' > /home/node/.config/pnpm/rc; \
+    chown node:node /home/node/.config/pnpm/rc; \
     ln -s /opt/stagecraft-encore/bin/stagecraft-encore.js /usr/local/bin/stagecraft-encore
 
 COPY --from=docker-cli /out/docker /usr/bin/docker
@@ -112,6 +119,13 @@ COPY data/ /opt/stagecraft-encore/data/
 COPY --from=build /app/dist /opt/stagecraft-encore/dist
 
 ENV PATH=/opt/encore/bin:$PATH
+# Every package manager's download cache under one directory, which compose keeps in a
+# named volume: npm's cache, corepack's copies of pnpm and yarn, yarn 1's and yarn 2+'s caches
+# (pnpm's store: see its rc above).
+ENV npm_config_cache=/home/node/.cache/packages/npm \
+    COREPACK_HOME=/home/node/.cache/packages/corepack \
+    YARN_CACHE_FOLDER=/home/node/.cache/packages/yarn \
+    YARN_GLOBAL_FOLDER=/home/node/.cache/packages/yarn-berry
 WORKDIR /workspace
 
 # No USER instruction: the container starts as root only so that the entrypoint can
@@ -128,7 +142,7 @@ CMD ["dev"]
 
 # Healthy once the dev server answers; the port follows dev.listen in stagecraft.yml or
 # STAGECRAFT_HEALTHCHECK_URL (see docker/healthcheck.mjs). The start period covers the
-# first run's `npm install` and compile.
+# first run's package install and compile.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=180s --retries=3 \
     CMD ["node", "/opt/stagecraft-encore/docker/healthcheck.mjs"]
 

@@ -86,7 +86,8 @@ if [ "$owner_uid" -ne 0 ] && [ "$(id -u "$RUN_AS"):$(id -g "$RUN_AS")" != "$owne
 	fi
 	# What the image made for node, named volumes included (they copy the image's
 	# ownership), follows; anything owned by another user (a host mount) stays as it is.
-	for dir in "$home" "$home/.cache" "$home/.config" "$home/.cache/encore" "$home/.config/encore" ./node_modules; do
+	for dir in "$home" "$home/.cache" "$home/.config" "$home/.cache/encore" "$home/.cache/packages" "$home/.config/encore" "$home/.config/pnpm" ./node_modules "${STAGECRAFT_NODE_MODULES:-}"; do
+		[ -n "$dir" ] || continue
 		[ -d "$dir" ] || continue
 		case $(stat -c %u "$dir") in
 			"$IMAGE_UID" | "$owner_uid") ;;
@@ -97,6 +98,13 @@ if [ "$owner_uid" -ne 0 ] && [ "$(id -u "$RUN_AS"):$(id -g "$RUN_AS")" != "$owne
 			*) chown -R "$owner_uid:$owner_gid" "$dir" ;;
 		esac || warn "could not hand $dir to uid $owner_uid"
 	done
+fi
+# A node_modules volume mounted where the image has no directory (an app in a subdirectory,
+# STAGECRAFT_NODE_MODULES=/workspace/backend/node_modules) starts out owned by root: hand it to
+# node while it is still empty, so the install can write there.
+if [ -n "${STAGECRAFT_NODE_MODULES:-}" ] && [ -d "$STAGECRAFT_NODE_MODULES" ] && [ "$(stat -c %u "$STAGECRAFT_NODE_MODULES")" -eq 0 ] &&
+	[ -z "$(ls -A "$STAGECRAFT_NODE_MODULES")" ]; then
+	chown "$(id -u "$RUN_AS"):$(id -g "$RUN_AS")" "$STAGECRAFT_NODE_MODULES" || warn "could not hand $STAGECRAFT_NODE_MODULES to $RUN_AS"
 fi
 if ! as_node test -w .; then
 	warn "the project directory $(pwd) (owner $owner_uid:$owner_gid, mode $(stat -c %a .)) is not writable" \

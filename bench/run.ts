@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildToolboxImage, measureImage } from "./image/index.ts";
+import { measureInstall } from "./install/index.ts";
 import { measureLifecycle } from "./lifecycle/index.ts";
 import { hostPlatform, imageExecPlatform, imageRunPlatform } from "./lifecycle/platforms.ts";
 import { describeMachine } from "./lib/machine.ts";
@@ -21,7 +22,7 @@ import { measureRelay } from "./relay/index.ts";
 import { renderReport, type Report } from "./report/markdown.ts";
 import { measureSecrets } from "./secrets/index.ts";
 
-const SECTIONS = ["lifecycle", "secrets", "relay", "image"] as const;
+const SECTIONS = ["lifecycle", "secrets", "relay", "install", "image"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -74,6 +75,7 @@ await section("lifecycle", async () => {
 });
 await section("secrets", () => measureSecrets(snapshot, Number(values["secret-runs"]), progress));
 await section("relay", () => measureRelay(snapshot, Number(values["relay-runs"]), progress));
+await section("install", () => measureInstall(snapshot, runs, progress));
 await section("image", () => (image ? measureImage(snapshot, image, Number(values["rebuild-runs"]), progress) : Promise.reject(imageError ?? new Error("the image was not built"))));
 
 const report: Report = {

@@ -22,6 +22,8 @@ export interface WorldOptions {
   devYaml?: string;
   /** Where to create it (default: the OS temp dir). */
   parent?: string;
+  /** Keep the runner's install step on (the install section); off elsewhere, which measure other things. */
+  install?: boolean;
 }
 
 export interface WorldDescription {
@@ -47,7 +49,9 @@ export async function createWorld(options: WorldOptions): Promise<WorldDescripti
   const dir = mkdtempSync(join(options.parent ?? tmpdir(), "stagecraft-bench-"));
   const app = join(dir, "app");
   const home = join(dir, "home");
-  mkdirSync(join(app, "node_modules"), { recursive: true });
+  // The SDK, as an install would leave it: the double's compile needs it to resolve.
+  mkdirSync(join(app, "node_modules", "encore.dev"), { recursive: true });
+  writeFileSync(join(app, "node_modules", "encore.dev", "package.json"), '{"name": "encore.dev", "version": "1.56.4"}\n');
   mkdirSync(join(home, ".config", "encore"), { recursive: true });
   const encoreApp = options.linked ? '{\n  "id": "bench-app-x7k2",\n  "lang": "typescript"\n}\n' : '{\n  "lang": "typescript"\n}\n';
   writeFileSync(join(app, "encore.app"), encoreApp);
@@ -65,6 +69,7 @@ export async function createWorld(options: WorldOptions): Promise<WorldDescripti
       "        env_file: .env.local",
       '        listen: "127.0.0.1:4000"',
       ...(options.devYaml ? [options.devYaml] : []),
+      ...(options.install ? [] : ["      install: {enabled: false}"]),
       "",
     ].join("\n"),
   );

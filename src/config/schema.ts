@@ -21,6 +21,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 8_000;
  * under 1/8 of one call per secret and type (bench/secrets).
  */
 export const DEFAULT_SECRET_CONCURRENCY = 8;
+/** A first install on a slow network takes minutes; a hung registry must still end. */
+export const DEFAULT_INSTALL_TIMEOUT_MS = 600_000;
 const SECRET_MODES = ["cloud", "local"] as const;
 /** `encore build docker --arch`; Encore defaults to amd64 whatever the host is. */
 const BUILD_ARCHES = ["amd64", "arm64"] as const;
@@ -185,10 +187,22 @@ const BuildSchema = mapping({
   gateways: v.optional(v.pipe(encoreNames("gateway"), v.description("Only these gateways (`--gateways`)."))),
 });
 
+export const InstallSchema = mapping({
+  enabled: v.optional(
+    v.pipe(
+      v.boolean(),
+      v.description("Install the app's packages (npm ci, pnpm install --frozen-lockfile, yarn install --immutable) before encore run and encore build docker, when they changed. false: you manage node_modules yourself."),
+    ),
+    true,
+  ),
+  timeout_ms: timeoutMs(DEFAULT_INSTALL_TIMEOUT_MS, "How long the install may take before it is stopped; separate from the readiness timeout."),
+});
+
 export const EncoreTsSchema = v.pipe(
   mapping({
     dev: v.optional(DevSchema, {}),
     build: v.optional(BuildSchema, {}),
+    install: v.optional(InstallSchema, {}),
   }),
   v.title("stagecraft encore-ts provider"),
   v.description("backend.providers.encore-ts in stagecraft.yml"),

@@ -22,6 +22,13 @@ export interface DevSettings {
   secrets: { types: SecretType[]; fromEnv: string[]; concurrency: number; mode: "cloud" | "local"; skipUnchanged: boolean };
   readinessTimeoutMs: number;
   shutdownTimeoutMs: number;
+  install: InstallSettings;
+}
+
+/** The install step, shared by dev and build. */
+export interface InstallSettings {
+  enabled: boolean;
+  timeoutMs: number;
 }
 
 /** What build needs, fully resolved. */
@@ -36,6 +43,7 @@ export interface BuildSettings {
   flags: BuildFlags;
   /** dev.encore_secrets.from_env: their values are redacted from build output too. */
   secretNames: string[];
+  install: InstallSettings;
 }
 
 export type Validation = { ok: true; config: EncoreTsConfig } | { ok: false; issues: Issue[] };
@@ -117,6 +125,7 @@ export function resolveDevSettings(raw: unknown, ctx: DevContext): DevSettings {
     },
     readinessTimeoutMs: dev.readiness.timeout_ms,
     shutdownTimeoutMs: dev.shutdown.timeout_ms,
+    install: { enabled: result.config.install.enabled, timeoutMs: result.config.install.timeout_ms },
   };
 }
 
@@ -126,7 +135,7 @@ export interface TestSettings extends Omit<DevSettings, "envFile" | "listen" | "
 }
 
 export function resolveTestSettings(raw: unknown, ctx: { projectDir: string; source?: string | undefined }): TestSettings {
-  const { dev } = validated(raw, { projectDir: ctx.projectDir, operation: "test" }, ctx.source);
+  const { dev, install } = validated(raw, { projectDir: ctx.projectDir, operation: "test" }, ctx.source);
   return {
     projectDir: ctx.projectDir,
     workDir: dev.workdir ? resolve(ctx.projectDir, dev.workdir) : ctx.projectDir,
@@ -141,6 +150,7 @@ export function resolveTestSettings(raw: unknown, ctx: { projectDir: string; sou
       skipUnchanged: dev.encore_secrets.skip_unchanged,
     },
     shutdownTimeoutMs: dev.shutdown.timeout_ms,
+    install: { enabled: install.enabled, timeoutMs: install.timeout_ms },
   };
 }
 
@@ -165,6 +175,7 @@ export function resolveBuildSettings(raw: unknown, ctx: BuildContext): BuildSett
     disableTelemetry: dev.disable_telemetry,
     caFile: dev.node_extra_ca_certs ? resolve(ctx.projectDir, dev.node_extra_ca_certs) : undefined,
     secretNames: dev.encore_secrets.from_env,
+    install: { enabled: config.install.enabled, timeoutMs: config.install.timeout_ms },
     flags: {
       push: ctx.push === true || build.push,
       base: build.base,

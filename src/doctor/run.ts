@@ -8,6 +8,7 @@ import { locateExecutable } from "../process/executable.ts";
 import { checkConfig } from "./checks/config.ts";
 import { checkDatabases, checkDocker } from "./checks/docker.ts";
 import { checkEncore } from "./checks/encore.ts";
+import { checkPackages } from "./checks/packages.ts";
 import { checkPorts } from "./checks/ports.ts";
 import { checkProject } from "./checks/project.ts";
 import { checkProxy } from "./checks/proxy.ts";
@@ -17,7 +18,7 @@ import { renderJson, renderText, summarize } from "./render.ts";
 import type { Check, CheckResult, DoctorContext } from "./types.ts";
 
 /** In order of what to fix first. */
-const CHECKS: readonly Check[] = [checkConfig, checkEncore, checkProject, checkTls, checkProxy, checkDocker, checkDatabases, checkPorts, checkSecrets];
+const CHECKS: readonly Check[] = [checkConfig, checkEncore, checkProject, checkPackages, checkTls, checkProxy, checkDocker, checkDatabases, checkPorts, checkSecrets];
 
 interface DoctorInput {
   projectDir: string;

@@ -46,6 +46,7 @@ describe("resolveDevSettings", () => {
       secrets: { types: ["dev", "preview", "local"], fromEnv: [], concurrency: 8, mode: "cloud", skipUnchanged: false },
       readinessTimeoutMs: 120_000,
       shutdownTimeoutMs: 8_000,
+      install: { enabled: true, timeoutMs: 600_000 },
     });
   });
 
@@ -150,6 +151,7 @@ describe("resolveBuildSettings", () => {
       caFile: undefined,
       flags: { push: false, base: undefined, arch: undefined, config: undefined, skipConfig: false, services: undefined, gateways: undefined },
       secretNames: [],
+      install: { enabled: true, timeoutMs: 600_000 },
     });
   });
 

@@ -21,12 +21,13 @@ export const RUNNER_DEV = /^node (?:--\S+ )*\/opt\/stagecraft-encore\/\S+\.js de
 export const IMAGE_REPOSITORY = "ghcr.io/example-org/api";
 
 /**
- * The double's default scenario in these tests: its `npm install` step (the CLI runs one
- * because examples/hello pins encore.dev 1.56.4, older than the CLI) only creates
- * node_modules/. A real install inside the container needs the npm registry through the
- * proxy CA and takes minutes here; what the tests prove does not depend on it.
+ * The double's default scenario in these tests: its `npm install` step only writes
+ * node_modules/encore.dev, and its compile assumes the SDK resolves (`sdk: "assume"`), because
+ * helloProject turns the runner's install step off by default. A real install inside the
+ * container needs the npm registry through the proxy CA; what these tests prove does not
+ * depend on it. The package tests (packages.test.ts) install for real.
  */
-export const FAKE_NPM = { npmInstall: "fake" } as const;
+export const FAKE_NPM = { npmInstall: "fake", sdk: "assume" } as const;
 
 export interface ProjectOptions {
   /** Owner of every file of the copy; the entrypoint gives node this UID/GID. Default 1000:1000. */
@@ -38,6 +39,8 @@ export interface ProjectOptions {
   provider?: [readonly (string | number)[], unknown][];
   /** Lines appended to .env.local. */
   envLocal?: string[];
+  /** Keep the runner's install step on (install.enabled); off by default, see FAKE_NPM. */
+  install?: boolean;
 }
 
 export interface HelloCopy {
@@ -64,10 +67,12 @@ export function helloProject(options: ProjectOptions = {}): HelloCopy {
   if (options.appId !== undefined) {
     writeFileSync(join(dir, "encore.app"), `${JSON.stringify({ id: options.appId, lang: "typescript" }, null, 2)}\n`);
   }
-  if (options.provider?.length) {
+  const off: [readonly (string | number)[], unknown][] = options.install ? [] : [[["install", "enabled"], false]];
+  const edits = [...off, ...(options.provider ?? [])];
+  if (edits.length) {
     const file = join(dir, "stagecraft.yml");
     const document = parseDocument(readFileSync(file, "utf8"));
-    for (const [path, value] of options.provider) document.setIn(["backend", "providers", "encore-ts", ...path], value);
+    for (const [path, value] of edits) document.setIn(["backend", "providers", "encore-ts", ...path], value);
     writeFileSync(file, document.toString());
   }
   if (options.envLocal?.length) {
@@ -163,7 +168,11 @@ export function errorHeadline(stderr: string): string | undefined {
 
 export interface HelloComposeOptions {
   image: string;
-  project: HelloCopy;
+  /** The project mounted at /workspace and the double's log directory. */
+  project: Pick<HelloCopy, "dir" | "doubleDir">;
+  /** More override files after compose.test.yml, and the variables they read. */
+  files?: readonly string[];
+  variables?: Record<string, string>;
   scenario?: unknown;
   /** ENCORE_AUTH_KEY in stagecraft-dev's environment. */
   authKey?: string;
@@ -171,6 +180,12 @@ export interface HelloComposeOptions {
   paymentApiKey?: string;
   /** STAGECRAFT_LOG_LEVEL of stagecraft-dev; default info. */
   logLevel?: "error" | "warn" | "info" | "debug";
+  /** The compose project's name, to reuse another's volumes; default: a new unique one. */
+  name?: string;
+  /** The package cache volume's name; default: one for this project. */
+  packageCache?: string;
+  /** Where the node_modules volume is mounted (STAGECRAFT_NODE_MODULES). */
+  nodeModules?: string;
   /** The dind profile, with docker/compose.unprivileged.yml (this machine refuses --privileged). */
   dind?: boolean;
 }
@@ -184,9 +199,10 @@ export interface HelloCompose {
 /** docker-compose.yml with test/container/compose.test.yml, a unique project name and free host ports. */
 export async function helloCompose(options: HelloComposeOptions): Promise<HelloCompose> {
   const [apiPort, dashboardPort, debugPort] = [await freePort(), await freePort(), await freePort()];
+  const name = options.name ?? uniqueName("stagecraft-test").toLowerCase();
   const compose = new ComposeProject({
-    name: uniqueName("stagecraft-test").toLowerCase(),
-    files: ["docker-compose.yml", ...(options.dind ? ["docker/compose.unprivileged.yml"] : []), "test/container/compose.test.yml"],
+    name,
+    files: ["docker-compose.yml", ...(options.dind ? ["docker/compose.unprivileged.yml"] : []), "test/container/compose.test.yml", ...(options.files ?? [])],
     profiles: options.dind ? ["dind"] : [],
     variables: {
       STAGECRAFT_PROJECT_DIR: options.project.dir,
@@ -200,6 +216,10 @@ export async function helloCompose(options: HelloComposeOptions): Promise<HelloC
       TEST_ENCORE_AUTH_KEY: options.authKey ?? "",
       TEST_PAYMENT_API_KEY: options.paymentApiKey ?? "",
       TEST_LOG_LEVEL: options.logLevel ?? "info",
+      // Each test project its own download cache (removed by its `down -v`), unless a test shares one.
+      STAGECRAFT_PACKAGE_CACHE: options.packageCache ?? `${name}-package-cache`,
+      ...(options.nodeModules ? { STAGECRAFT_NODE_MODULES: options.nodeModules } : {}),
+      ...options.variables,
     },
   });
   return { compose, apiPort, dashboardPort };

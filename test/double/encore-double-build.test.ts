@@ -90,7 +90,7 @@ describe("encore build docker", () => {
   });
 
   test("defaults a TypeScript app to base node:slim, which must already be in the engine", async () => {
-    const b = await box({ "encore.app": '{"lang": "typescript"}', "package.json": '{"dependencies":{"encore.dev":"1.56.4"}}', "node_modules/.keep": "" });
+    const b = await box({ "encore.app": '{"lang": "typescript"}', "package.json": '{"dependencies":{"encore.dev":"1.56.4"}}', "node_modules/encore.dev/package.json": '{"version":"1.56.4"}' });
     const r = await encore(["build", "docker", "app:1"], { cwd: b.app, env: b.env({ DOCKER_HOST: `unix://${join(b.dir, "none.sock")}` }) });
     assert.equal(r.code, 1);
     assert.deepEqual(logLines(r.stderr).slice(1), [

@@ -20,7 +20,7 @@ else process.exitCode = Number(process.env.TEST_EXIT ?? 0);
 const app = (scripts: Record<string, string> | null = { test: "node tests.mjs" }) => ({
   "encore.app": '{"id": "", "lang": "typescript"}\n',
   "package.json": JSON.stringify({ name: "app", type: "module", ...(scripts ? { scripts } : {}), dependencies: { "encore.dev": "1.56.4" } }),
-  "node_modules/.keep": "",
+  "node_modules/encore.dev/package.json": JSON.stringify({ name: "encore.dev", version: "1.56.4" }),
   "tests.mjs": TESTS_MJS,
 });
 const report = (stdout: string) => JSON.parse(stdout.split("\n").find((line) => line.startsWith("{"))!);

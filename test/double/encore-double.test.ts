@@ -14,7 +14,7 @@ const box = sandboxes();
 const TS_APP = {
   "encore.app": '{\n  // comments are allowed\n  "id": "",\n  "lang": "typescript",\n}\n',
   "package.json": '{"name": "app", "dependencies": {"encore.dev": "1.56.4"}}\n',
-  "node_modules/.keep": "",
+  "node_modules/encore.dev/package.json": '{"name": "encore.dev", "version": "1.56.4"}\n',
 };
 const lastLine = (s: string) => s.trimEnd().split("\n").at(-1);
 

@@ -1,7 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inspectInstall, nodeMajorOf } from "../../src/packages/inspect.ts";
+import { writeMarker } from "../../src/packages/marker.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const TEST_CA = join(ROOT, "test", "fixtures", "certs", "test-root-ca.pem");
@@ -34,9 +36,30 @@ export function tempProject(files: Record<string, string> = {}): TempProject {
   return project;
 }
 
+/**
+ * Makes `appRoot` look installed: its declared encore.dev in node_modules, and the runner's
+ * record of a successful install matching its package.json, so dev and build skip the install.
+ */
+export function markInstalled(appRoot: string, boundary = appRoot): void {
+  let declared: string | undefined;
+  try {
+    declared = (JSON.parse(readFileSync(join(appRoot, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies?.["encore.dev"];
+  } catch {
+    return; // no valid package.json: a test of that case
+  }
+  if (declared) {
+    const dir = join(appRoot, "node_modules", "encore.dev");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "encore.dev", version: declared.replace(/^[\^~=]+/, "") })}\n`);
+  }
+  const inspected = inspectInstall({ appRoot, boundary, enabled: true, nodeMajor: nodeMajorOf() });
+  if (!inspected.ok) return; // an app the install step refuses (bun): a test of that case
+  writeMarker(inspected.inspection.choice.root, inspected.inspection.fingerprint);
+}
+
 /** The smallest valid Encore app plus an env file. */
 export function encoreProject(stagecraftYml: string, extra: Record<string, string> = {}): TempProject {
-  return tempProject({
+  const project = tempProject({
     "encore.app": '{\n  // comments are allowed\n  "id": "hello-x7k2",\n  "lang": "typescript"\n}\n',
     // encore.dev matches the CLI and node_modules exists, so encore does not run `npm install`.
     "package.json": '{\n  "name": "test-app",\n  "type": "module",\n  "dependencies": { "encore.dev": "1.56.4" }\n}\n',
@@ -45,6 +68,8 @@ export function encoreProject(stagecraftYml: string, extra: Record<string, strin
     "stagecraft.yml": stagecraftYml,
     ...extra,
   });
+  markInstalled(project.dir);
+  return project;
 }
 
 export const MINIMAL_YML = `backend:

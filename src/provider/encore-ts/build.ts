@@ -13,11 +13,12 @@ import { REGISTRY_VARIABLES, findRegistryLogin, type RegistryLogin } from "../..
 import type { BuildDockerOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
 import { findAuthKey, withheldAuthVariables, type AuthKey } from "../../encore/auth.ts";
+import { prepareInstall, runInstall, type InstallStep } from "./install.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
 import { resolveDockerEndpoint } from "../../docker/endpoint.ts";
 import type { Logger } from "../../logging/logger.ts";
-import { loginStep, renderPlan, type Step } from "./steps.ts";
+import { loginStep, packageSteps, renderPlan, type Step } from "./steps.ts";
 
 /** Everything build will do, decided before anything runs; `plan build` prints this same object. */
 interface PreparedBuild {
@@ -29,6 +30,7 @@ interface PreparedBuild {
   registryLogin: { login: RegistryLogin; dir: string } | undefined;
   version: CommandSpec;
   build: CommandSpec;
+  install: InstallStep;
 }
 
 function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
@@ -40,7 +42,7 @@ function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
     source: opts.config.source,
   });
   const encore = requireEncore(opts.env.PATH, "build");
-  requireAppRoot(settings.workDir, "build", "backend.providers.encore-ts.build.workdir");
+  const appDir = requireAppRoot(settings.workDir, "build", "backend.providers.encore-ts.build.workdir");
   const imageRef = formatImageReference({ registry: settings.registry, imageName: settings.imageName, tag: opts.imageTag, suffix: settings.tagSuffix });
   // Builds read no env_file: CI supplies its environment directly. Telemetry and CA apply as for dev.
   const prepared = prepareEnvironment({ operation: "build", processEnv: opts.env, disableTelemetry: settings.disableTelemetry, caFile: settings.caFile, log: opts.log });
@@ -62,6 +64,7 @@ function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
     registryLogin,
     version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
     build: { file: encore, args: buildDockerArgs(imageRef, settings.flags), cwd: settings.workDir, env: record },
+    install: prepareInstall({ settings: settings.install, appRoot: appDir, boundary: settings.projectDir, env: record, operation: "build" }),
   };
 }
 
@@ -76,6 +79,7 @@ export function buildSteps(prepared: PreparedBuild): Step[] {
     ...docker,
     ...registry,
     { kind: "version", spec: prepared.version },
+    ...packageSteps(prepared.install, build.file),
     ...loginStep(prepared.authKey, build),
     { kind: "build", spec: build, imageRef: prepared.imageRef, push, arch: settings.flags.arch },
   ];
@@ -99,6 +103,10 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
       if (step.kind === "registry-login") {
         writeDockerConfig(step.dir, readUserDockerConfig(opts.env), step.login);
         log.info(`registry credentials for ${step.login.host} from ${REGISTRY_VARIABLES.username} and ${REGISTRY_VARIABLES.password} are in a temporary Docker config`, { dir: step.dir });
+        continue;
+      }
+      if (step.kind === "install") {
+        await runInstall(step, "build", log, stop);
         continue;
       }
       await runCommonStep(step, "build", log, background, stop);

@@ -14,9 +14,10 @@ import { syncSecrets } from "../../secrets/sync.ts";
 import type { DevOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
 import { findAuthKey, withheldAuthVariables, type AuthKey } from "../../encore/auth.ts";
+import { prepareInstall, runInstall, type InstallStep } from "./install.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
-import { loginStep, renderPlan, type Step } from "./steps.ts";
+import { loginStep, packageSteps, renderPlan, type Step } from "./steps.ts";
 
 /** Below this length a secret value is likely to occur by chance in unrelated output. */
 const SHORT_SECRET = 8;
@@ -36,6 +37,7 @@ interface PreparedDev {
   version: CommandSpec;
   run: CommandSpec;
   localSecretsFile: string;
+  install: InstallStep;
 }
 
 /** Validation, preflight and environment (docs/provider-contract.md §Validation rules, §Environment). Writes only the CA bundle; calls no encore. */
@@ -79,6 +81,7 @@ function prepareDev(opts: DevOptions): PreparedDev {
     version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
     run: { file: encore, args: runArgs(settings.listen.address), cwd: settings.workDir, env: record },
     localSecretsFile: join(appDir, LOCAL_SECRETS_FILE),
+    install: prepareInstall({ settings: settings.install, appRoot: appDir, boundary: settings.projectDir, env: record, operation: "dev" }),
   };
 }
 
@@ -108,7 +111,7 @@ export function devSteps(prepared: PreparedDev, home: string): Step[] {
     readinessTimeoutMs: settings.readinessTimeoutMs,
     shutdownTimeoutMs: settings.shutdownTimeoutMs,
   };
-  return [{ kind: "version", spec: prepared.version }, ...loginStep(prepared.authKey, prepared.base), ...secrets, run];
+  return [{ kind: "version", spec: prepared.version }, ...packageSteps(prepared.install, prepared.encore), ...loginStep(prepared.authKey, prepared.base), ...secrets, run];
 }
 
 export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> {
@@ -131,6 +134,9 @@ async function runDevSteps(steps: Step[], opts: DevOptions, stop: StopRequest, b
   for (const step of steps) {
     if (stop.signal.aborted) return;
     switch (step.kind) {
+      case "install":
+        if (!(await runInstall(step, "dev", log, stop))) return;
+        break;
       case "local-secrets": {
         const values = step.names.map((name) => ({ name, value: step.env.get(name)?.value ?? "" }));
         await writeLocalSecrets(step.appDir, values, step.childEnv, log);

@@ -1,6 +1,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Operation } from "../../errors/index.ts";
 import type { Logger } from "../../logging/logger.ts";
+import { readInstalledRelease } from "../../encore/cli-version.ts";
+import { checkInstalledSdk } from "./sdk-check.ts";
 import { logIn } from "./login.ts";
 import { checkEncoreVersion, requireDockerEngine } from "./preflight.ts";
 import type { StopRequest } from "../../process/spawn.ts";
@@ -15,14 +17,34 @@ export async function runCommonStep(step: Step, operation: Operation, log: Logge
   switch (step.kind) {
     case "check-docker":
       return requireDockerEngine(step.endpoint);
-    case "version":
-      background.tasks.push(checkEncoreVersion(step.spec, log, AbortSignal.any([background.stop.signal, stop.signal])));
+    case "version": {
+      const version = checkEncoreVersion(step.spec, log, AbortSignal.any([background.stop.signal, stop.signal]));
+      background.tasks.push(version);
+      background.encoreVersion = version;
       return;
+    }
+    case "check-sdk":
+      return checkInstalledSdk(step, operation, log, () => cliVersionForSdkCheck(step.encore, background));
     case "login":
       return logIn(step.key, step.spec, operation, log, stop);
     default:
       throw new Error(`step ${step.kind} is not shared between dev and build`);
   }
+}
+
+/** How long the SDK check waits for `encore version` where the install has no release file. */
+const SDK_CHECK_VERSION_WAIT_MS = 3000;
+
+/**
+ * The CLI's version for the SDK check: the install's release file (the image: no process, no
+ * network), else the background version check's answer, waited for briefly: offline, the real
+ * `encore version` says nothing for 10 s, and a host start must not wait that long.
+ */
+async function cliVersionForSdkCheck(encore: string, background: Background): Promise<string | undefined> {
+  const installed = readInstalledRelease(encore);
+  if (installed) return installed;
+  if (!background.encoreVersion) return undefined;
+  return Promise.race([background.encoreVersion, delay(SDK_CHECK_VERSION_WAIT_MS, undefined, { ref: false })]);
 }
 
 /** How long a finished dev server or build waits for background work before stopping it. */
@@ -33,6 +55,8 @@ export class Background {
   readonly stop = new AbortController();
   readonly tasks: Promise<unknown>[] = [];
   readonly #run: StopRequest;
+  /** The version check's result, which the SDK check compares with. */
+  encoreVersion: Promise<string | undefined> | undefined;
 
   constructor(run: StopRequest) {
     this.#run = run;

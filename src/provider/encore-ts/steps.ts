@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { DockerEndpoint } from "../../docker/endpoint.ts";
 import { authLoginArgs } from "../../encore/commands.ts";
 import type { ListenAddress } from "../../encore/listen.ts";
@@ -7,6 +8,8 @@ import type { RegistryLogin } from "../../registry/login.ts";
 import type { SecretCall } from "../../secrets/plan.ts";
 import type { Plan, PlanStep } from "../types.ts";
 import type { AuthKey } from "../../encore/auth.ts";
+import { installTitle, type InstallStep } from "./install.ts";
+import type { SdkCheckStep } from "./sdk-check.ts";
 
 // The steps dev and build execute, in order. `dev`/`buildDocker` run exactly these, and
 // `plan` renders exactly these: one code path, so a plan cannot drift from what runs. Each
@@ -16,6 +19,8 @@ import type { AuthKey } from "../../encore/auth.ts";
 export type Step =
   | { kind: "check-docker"; endpoint: DockerEndpoint }
   | { kind: "version"; spec: CommandSpec }
+  | InstallStep
+  | SdkCheckStep
   | { kind: "login"; key: AuthKey; spec: CommandSpec }
   | {
       kind: "secrets";
@@ -35,6 +40,15 @@ export type Step =
 
 export function loginStep(key: AuthKey | undefined, base: Omit<CommandSpec, "args">): Step[] {
   return key ? [{ kind: "login", key, spec: { ...base, args: authLoginArgs(key.value) } }] : [];
+}
+
+/**
+ * The install (or why it is skipped), then the check of the SDK it left in node_modules.
+ * Turned off, the runner leaves packages alone altogether: no check either.
+ */
+export function packageSteps(install: InstallStep, encore: string): Step[] {
+  if (install.inspection.decision.reason === "turned off") return [install];
+  return [install, { kind: "check-sdk", appRoot: install.appRoot, manager: install.inspection.choice.name, encore }];
 }
 
 /** What a person or a machine reads: argv, cwd, where stdin comes from; never a value. */
@@ -58,6 +72,14 @@ export function renderPlan(
         return [{ title: `check the Docker engine at ${step.endpoint.text}` }];
       case "version":
         return [command("read the encore version (in the background; it only warns)", step.spec)];
+      case "install":
+        return [
+          step.spec
+            ? { title: installTitle(step), argv: [basename(step.spec.file), ...step.spec.args].map(redact), cwd: step.spec.cwd }
+            : { title: installTitle(step) },
+        ];
+      case "check-sdk":
+        return [{ title: "compare the installed encore.dev with the encore CLI's version (newer in major or minor: stop)" }];
       case "login":
         return [command(`log in to Encore with ${step.key.variable}`, step.spec)];
       case "secrets":

@@ -11,9 +11,10 @@ import { secretValues } from "../../secrets/plan.ts";
 import type { Plan, TestOptions } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
 import { findAuthKey, withheldAuthVariables, type AuthKey } from "../../encore/auth.ts";
+import { prepareInstall, runInstall, type InstallStep } from "./install.ts";
 import { requireAppRoot, requireEncore } from "./preflight.ts";
 import { Background, runCommonStep } from "./run-step.ts";
-import { loginStep, renderPlan, type Step } from "./steps.ts";
+import { loginStep, packageSteps, renderPlan, type Step } from "./steps.ts";
 
 /** Everything test will do, decided before anything runs; `plan test` prints this same object. */
 interface PreparedTest {
@@ -28,6 +29,7 @@ interface PreparedTest {
   version: CommandSpec;
   test: CommandSpec;
   localSecretsFile: string;
+  install: InstallStep;
 }
 
 /** dev's preparation (validation, preflight, environment, CA, telemetry) for `encore test`. */
@@ -60,6 +62,7 @@ function prepareTest(opts: TestOptions): PreparedTest {
     version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
     test: { file: encore, args: testArgs(opts.args), cwd: settings.workDir, env: record },
     localSecretsFile: join(appDir, LOCAL_SECRETS_FILE),
+    install: prepareInstall({ settings: settings.install, appRoot: appDir, boundary: settings.projectDir, env: record, operation: "test" }),
   };
 }
 
@@ -107,7 +110,7 @@ export function testSteps(prepared: PreparedTest): Step[] {
         ]
       : [];
   const test: Step = { kind: "test", spec: prepared.test, shutdownTimeoutMs: prepared.settings.shutdownTimeoutMs };
-  return [{ kind: "version", spec: prepared.version }, ...loginStep(prepared.authKey, prepared.base), ...secrets, test];
+  return [{ kind: "version", spec: prepared.version }, ...packageSteps(prepared.install, prepared.base.file), ...loginStep(prepared.authKey, prepared.base), ...secrets, test];
 }
 
 export async function test(opts: TestOptions, signal: AbortSignal): Promise<number> {
@@ -119,6 +122,9 @@ export async function test(opts: TestOptions, signal: AbortSignal): Promise<numb
     for (const step of testSteps(prepared)) {
       if (signal.aborted) return signalExitCode(String(signal.reason ?? "SIGINT"));
       switch (step.kind) {
+        case "install":
+          if (!(await runInstall(step, "test", log, stop))) return signalExitCode(String(signal.reason ?? "SIGINT"));
+          break;
         case "local-secrets": {
           const values = step.names.map((name) => ({ name, value: step.env.get(name)?.value ?? "" }));
           await writeLocalSecrets(step.appDir, values, step.childEnv, log);

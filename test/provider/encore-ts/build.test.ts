@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { runCli, RunningCli } from "../../support/cli.ts";
 import { commandOf, doubleWorld, runnerCalls, type DoubleWorld } from "../../support/double.ts";
 import { deferred } from "../../support/cleanup.ts";
-import { encoreProject, type TempProject } from "../../support/project.ts";
+import { encoreProject, markInstalled, type TempProject } from "../../support/project.ts";
 
 // The double does not load into an engine here (build.load = false); the engine check is
 // satisfied by a TCP listener standing in for DOCKER_HOST. The image tests build for real.
@@ -42,6 +42,7 @@ async function fixture(scenario: unknown = { build: { load: false } }): Promise<
     "backend/package.json": '{"name": "backend", "dependencies": {"encore.dev": "1.56.4"}}',
     "backend/node_modules/.keep": "",
   });
+  markInstalled(project.path("backend"), project.dir);
   defer(() => project.remove());
   const world = await doubleWorld(scenario);
   defer(() => world.remove());

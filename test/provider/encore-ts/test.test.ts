@@ -192,8 +192,9 @@ describe("test", () => {
     assert.equal(plan.operation, "test");
     assert.deepEqual(
       plan.steps.map((step: { argv?: string[]; writes?: string }) => step.argv ?? step.writes),
-      [["encore", "version"], project.path(".secrets.local.cue"), ["encore", "test", "--watch=false"]],
+      [["encore", "version"], undefined, undefined, project.path(".secrets.local.cue"), ["encore", "test", "--watch=false"]],
     );
+    assert.equal(plan.steps[1].title, "skip installing packages (up to date)");
     assert.deepEqual(plan.withheld.slice(0, 1), ["STRIPE_KEY"]);
     assert.doesNotMatch(finished.stdout, /sk_test_plan_value/);
     assert.equal(world.calls().length, 0);
