@@ -7,6 +7,7 @@ import { formatSigned, formatValue, rotated, summarize } from "../lib/stats.ts";
 import type { Row, SectionResult } from "../lib/types.ts";
 import { createWorld, freePort, removeWorld, type WorldDescription } from "../lib/world.ts";
 import { FloodCheck, type FloodResult } from "./flood-check.ts";
+import { STALL_MS, stalledOnce, type StalledSample } from "./stalled.ts";
 
 // d. Log relay: 1,000,000 lines (~70 MB) from the double's flood, through the runner,
 // against a minimal Node relay (readline → stderr) of the same double with the same argv.
@@ -17,6 +18,7 @@ const SCENARIO = { run: { flood: { lines: LINES_PER_STREAM, stream: "both" } } }
 const GOAL_THROUGHPUT = 0.5;
 const GOAL_RSS_MB = 150;
 const TIMEOUT_MS = 600_000;
+const STALLED_RUNS = 3;
 const MINIMAL_RELAY = join(dirname(fileURLToPath(import.meta.url)), "minimal-relay.ts");
 
 type Method = "runner" | "minimal";
@@ -40,12 +42,19 @@ interface RelaySample {
 export async function measureRelay(snapshot: Snapshot, runs: number, progress: (message: string) => void): Promise<SectionResult> {
   const world = await createWorld({ encoreBinDir: snapshot.doubleBin, nodeBinDir: dirname(process.execPath), scenario: SCENARIO });
   const samples: Record<Method, RelaySample[]> = { runner: [], minimal: [] };
+  const stalled: Record<Method, StalledSample[]> = { runner: [], minimal: [] };
   try {
     for (let round = -1; round < runs; round++) {
       for (const method of rotated(["runner", "minimal"] as const, Math.max(round, 0))) {
         progress(`relay: ${round < 0 ? "warm-up" : `round ${round + 1}/${runs}`}, ${method}`);
         const sample = await relayOnce(snapshot, world, method);
         if (round >= 0) samples[method].push(sample);
+      }
+    }
+    for (let round = 0; round < STALLED_RUNS; round++) {
+      for (const method of rotated(["runner", "minimal"] as const, round)) {
+        progress(`relay, stalled reader: round ${round + 1}/${STALLED_RUNS}, ${method}`);
+        stalled[method].push(await stalledOnce(snapshot, world, method, MINIMAL_RELAY, 2 * LINES_PER_STREAM));
       }
     }
   } finally {
@@ -57,6 +66,7 @@ export async function measureRelay(snapshot: Snapshot, runs: number, progress: (
   const ratio = runner.median / minimal.median;
   const rss = summarize(samples.runner.map((s) => s.peakRssMb));
   const lost = samples.runner.reduce((sum, s) => sum + s.lost + s.outOfOrder, 0);
+  const stalledRss = summarize(stalled.runner.map((s) => s.stalledRssMb));
   const rows: Row[] = [
     {
       id: "d1",
@@ -92,6 +102,17 @@ export async function measureRelay(snapshot: Snapshot, runs: number, progress: (
       verdict: lost === 0 && samples.runner.every((s) => s.lines === 2 * LINES_PER_STREAM) ? "MET" : "MISSED",
       figure: `${lost} over ${samples.runner.length} runs of ${(2 * LINES_PER_STREAM).toLocaleString("en-US")} lines`,
     },
+    {
+      id: "d4",
+      measurement: `d. log relay: peak RSS while the reader stalls for ${STALL_MS / 1000} s mid-flood`,
+      unit: "MB",
+      candidate: { label: "stagecraft-encore dev (dist)", summary: stalledRss },
+      baseline: { label: "minimal relay (no backpressure)", summary: summarize(stalled.minimal.map((s) => s.stalledRssMb)) },
+      overhead: formatSigned(stalledRss.median - summarize(stalled.minimal.map((s) => s.stalledRssMb)).median, "MB"),
+      goal: `≤ ${GOAL_RSS_MB} MB, no line lost`,
+      verdict: stalledRss.max <= GOAL_RSS_MB && stalled.runner.every((s) => s.lost === 0) ? "MET" : "MISSED",
+      figure: `max ${formatValue(stalledRss.max, "MB")} over ${stalledRss.n} runs; lines lost ${stalled.runner.reduce((sum, s) => sum + s.lost, 0)}`,
+    },
   ];
   return {
     name: "relay",
@@ -100,9 +121,10 @@ export async function measureRelay(snapshot: Snapshot, runs: number, progress: (
       "Runner: `stagecraft-encore dev` from dist/, default pretty log format, NO_COLOR=1; everything it prints goes to its stderr, a pipe the bench reads. Baseline: bench/relay/minimal-relay.ts starts the same double with the same argv and writes each line (readline) to its stderr, the same kind of pipe.",
       "Throughput: flood lines divided by the time from the first flood line to the second `flood done`, both as read by the bench. Sequence numbers checked per stream (1, 2, 3, … without gaps). Peak RSS: VmHWM from /proc/<pid>/status of the relay process once the flood is done.",
       `One world (project, HOME, warm daemon) for both; one warm-up pair discarded, then ${runs} rounds with the order rotated.`,
+      `Stalled reader (d4): the same flood; once the first flood line is read, the bench stops reading the relay's stderr for ${STALL_MS / 1000} s, sampling VmRSS every 50 ms, then reads on and checks every line (bench/relay/stalled.ts); ${STALLED_RUNS} rounds.`,
     ],
     rows,
-    raw: samples,
+    raw: { ...samples, stalled },
   };
 }
 

@@ -22,17 +22,37 @@ const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 
 class StreamWriter extends Transport {
   readonly #stream: Writable;
   #pending: string[] | undefined;
+  #waiters: (() => void)[] = [];
+  readonly #written = () => {
+    if (this.#waiters.length > 0 && this.#stream.writableLength <= BACKLOG_LOW_BYTES) this.#release();
+  };
 
   constructor(stream: Writable) {
     super();
     this.#stream = stream;
+    stream.once("close", () => this.#release()).once("error", () => this.#release());
   }
 
   override log(info: Info, next: () => void): void {
     const line = `${info[MESSAGE]}\n`;
     if (this.#pending) this.#pending.push(line);
-    else this.#stream.write(line);
+    else this.#stream.write(line, this.#written);
     next();
+  }
+
+  /**
+   * While more than BACKLOG_HIGH_BYTES wait for the reader, a promise that resolves once the
+   * backlog is down to BACKLOG_LOW_BYTES: the relay stops reading in between, so the child
+   * waits rather than memory growing. Resuming before the backlog is empty keeps the reader
+   * busy while the relay works: waiting for a full drain halved the relay's throughput.
+   */
+  drained(): Promise<void> | undefined {
+    if (this.#stream.writableLength <= BACKLOG_HIGH_BYTES || this.#stream.destroyed) return undefined;
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #release(): void {
+    for (const resolve of this.#waiters.splice(0)) resolve();
   }
 
   batch(fn: () => void): void {
@@ -43,7 +63,7 @@ class StreamWriter extends Transport {
     } finally {
       const text = this.#pending.join("");
       this.#pending = undefined;
-      if (text) this.#stream.write(text);
+      if (text) this.#stream.write(text, this.#written);
     }
   }
 }
@@ -111,9 +131,7 @@ export function createLogger(options: LoggerOptions): Logger {
     }
   };
   const base: RecordContext = { provider: "encore-ts", operation: "cli", feature: FEATURE_ID, ...options.context };
-  const stream = options.stream;
-  const drained = () => (stream.writableNeedDrain && !stream.destroyed ? waitForDrain(stream) : undefined);
-  return bind(write, (fn) => writer.batch(fn), drained, base, redactor, options.level);
+  return bind(write, (fn) => writer.batch(fn), () => writer.drained(), base, redactor, options.level);
 }
 
 function noop(): void {}
@@ -127,16 +145,9 @@ function reportLoggingFailure(stream: Writable, error: unknown): void {
   }
 }
 
-/** Resolves on 'drain', or when the stream can no longer drain (closed, failed). */
-function waitForDrain(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off("drain", done).off("close", done).off("error", done);
-      resolve();
-    };
-    stream.on("drain", done).on("close", done).on("error", done);
-  });
-}
+/** Written but not yet taken by the reader: above HIGH the relay waits, until LOW. */
+const BACKLOG_HIGH_BYTES = 16 * 1024 * 1024;
+const BACKLOG_LOW_BYTES = 8 * 1024 * 1024;
 
 function bind(
   write: (info: Info) => void,
