@@ -94,6 +94,11 @@ describe("a monorepo app in apps/api of an npm workspace", () => {
     // The volume's mount point is all the checkout sees of node_modules.
     assert.deepEqual(existsSync(join(repo, "node_modules")) ? readdirSync(join(repo, "node_modules")) : [], []);
     assert.ok(existsSync(join(repo, "package-lock.json")), "the workspace's lockfile stays at the root");
+    // The runner's install ran at the root; the empty node_modules it leaves in apps/api keeps
+    // Encore from installing the workspace again (it installs whenever that path is missing).
+    assert.deepEqual(readdirSync(join(repo, "apps", "api", "node_modules")), []);
+    const events = readFileSync(join(dirname(repo), "double", "calls.jsonl"), "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { event: string });
+    assert.deepEqual(events.filter((event) => event.event === "npm-install"), [], "Encore did not run its own install");
   });
 
   test("the shared package outside the app root resolves from the app, to the workspace's own source", async () => {

@@ -7,6 +7,8 @@ import { installCommand } from "../../packages/install-command.ts";
 import { inspectInstall, nodeMajorOf, type InstallInspection } from "../../packages/inspect.ts";
 import type { PackageManagerChoice } from "../../packages/manager.ts";
 import { removeMarker, writeMarker } from "../../packages/marker.ts";
+import { INSTALL_REASONS } from "../../packages/fingerprint.ts";
+import { markMemberInstalled } from "../../packages/workspace-member.ts";
 import { networkFailureIn, networkFix } from "../../packages/network-failure.ts";
 import { locateExecutable } from "../../process/executable.ts";
 import { runCommand, stopRequest, type CommandSpec, type StopRequest } from "../../process/spawn.ts";
@@ -131,6 +133,7 @@ export async function runInstall(step: InstallStep, operation: Operation, log: L
   const { choice, decision } = step.inspection;
   if (!step.spec) {
     log.info(`packages: ${decision.reason}; not installing`, { packageManager: choice.name, root: choice.root, reason: decision.reason });
+    if (decision.reason === INSTALL_REASONS.upToDate) keepEncoreFromReinstalling(step, log);
     return true;
   }
   log.info(`installing packages with ${step.display} in ${choice.root} (${decision.reason})`, { packageManager: choice.name, root: choice.root, reason: decision.reason });
@@ -173,8 +176,16 @@ export async function runInstall(step: InstallStep, operation: Operation, log: L
   // Record what was installed as it is now: an install without a lockfile may have written one.
   const after = inspectInstall({ appRoot: step.appRoot, boundary: step.boundary, enabled: true, nodeMajor: step.nodeMajor });
   writeMarker(choice.root, after.ok ? after.inspection.fingerprint : step.inspection.fingerprint);
+  keepEncoreFromReinstalling(step, log);
   log.info(`packages installed with ${choice.name}`, { durationMs: Math.round(performance.now() - started) });
   return true;
+}
+
+/** A workspace member gets an empty node_modules, so Encore does not install the workspace again. */
+function keepEncoreFromReinstalling(step: InstallStep, log: Logger): void {
+  if (markMemberInstalled(step.appRoot, step.inspection.choice.root)) {
+    log.debug(`created an empty node_modules in ${step.appRoot}: Encore installs whenever it is missing, and the packages are in ${step.inspection.choice.root}`);
+  }
 }
 
 function networkHint(detail: string): string {
