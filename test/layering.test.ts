@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["init", "doctor"],
   ["provider", "debugger"],
   ["config"],
-  ["encore", "secrets", "env", "tls", "docker", "image", "git", "registry"],
+  ["encore", "secrets", "env", "tls", "docker", "image", "git", "registry", "packages"],
   ["process", "logging", "errors", "files"],
 ];
 
