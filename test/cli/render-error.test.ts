@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderError } from "../../src/cli/render-error.ts";
 import { ProviderError, UsageError } from "../../src/errors/index.ts";
+import { Redactor } from "../../src/logging/redact.ts";
 
 const redact = (text: string) => text.replaceAll("s3cr3t", "[redacted]");
 
@@ -78,5 +79,20 @@ describe("renderError", () => {
     assert.match(text, /^stagecraft-encore: internal error \(this is a bug, please report it\): boom with \[redacted\]/);
     assert.ok(!text.includes("s3cr3t"));
     assert.equal(JSON.parse(renderError(new Error("boom"), "json", redact)).category, "INTERNAL");
+  });
+
+  test("a bug's stack is reduced to code locations: data in it is never printed", () => {
+    const bug = new Error("boom");
+    bug.stack = `Error: boom\n    at parse (/app/x.js:1:2)\nraw data line: hunter2-not-registered\n    at main (/app/y.js:3:4)`;
+    const text = renderError(bug, "pretty", redact);
+    assert.match(text, /at parse \(\/app\/x\.js:1:2\)\n {4}at main \(\/app\/y\.js:3:4\)/);
+    assert.ok(!text.includes("hunter2-not-registered"));
+  });
+
+  test("encore's output in the detail cannot steer the terminal: escapes, CR, BEL, bidi removed", () => {
+    const error = new ProviderError({ category: "DEV_SERVER_FAILED", provider: "encore-ts", operation: "dev", message: "failed", detail: "ok\r\u001B[2Kspoofed \u202Eevil\u0007\nnext \u009Bline" });
+    const text = renderError(error, "pretty", (value) => new Redactor().redact(value));
+    assert.ok(!/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]/.test(text), JSON.stringify(text));
+    assert.match(text, /okspoofed evil\n {4}next line/);
   });
 });
