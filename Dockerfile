@@ -20,6 +20,11 @@
 # air-gapped builder cannot.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
+# The base of the stages that make plain JavaScript (deps, build). They run on the builder's
+# own platform, so a cross-platform build (arm64 on amd64) emulates none of them. A
+# multi-platform NODE_IMAGE such as node's serves both; set this only when NODE_IMAGE has
+# the target platform alone.
+ARG BUILD_NODE_IMAGE=${NODE_IMAGE}
 # The Encore CLI release; examples/hello pins encore.dev to the same version. Moving it needs
 # its checksums in data/encore-release-sha256.tsv (see README, "Encore versions").
 # renovate: datasource=github-releases depName=encoredev/encore extractVersion=^v(?<version>.+)$
@@ -57,8 +62,10 @@ RUN set -eu; \
     /out/docker --version
 
 # --- Production dependencies of the runner. package.json and the lock file come first, so
-# a change under src/ reuses this layer.
-FROM ${NODE_IMAGE} AS deps
+# a change under src/ reuses this layer. With --ignore-scripts and --omit=optional nothing
+# platform-specific gets in (native parts come through install scripts or optional
+# per-platform packages), so this stage, too, runs on the builder's platform.
+FROM --platform=$BUILDPLATFORM ${BUILD_NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --omit=optional as well as dev: typescript is a dev dependency that is also an optional
@@ -70,7 +77,7 @@ RUN --mount=type=secret,id=extra_ca,required=false \
     npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error
 
 # --- The runner bundled into one file, dist/main.cjs (esbuild): one file to load at start-up.
-FROM ${NODE_IMAGE} AS build
+FROM --platform=$BUILDPLATFORM ${BUILD_NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=extra_ca,required=false \

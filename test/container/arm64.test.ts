@@ -54,6 +54,8 @@ before(
       tag: `${TEST_IMAGE}-arm64`,
       arch: "arm64",
       nodeImage: ARM64_NODE_IMAGE,
+      // The stand-ins are single-platform: the JavaScript stages run on the amd64 one.
+      buildNodeImage: "node:24-bookworm-slim",
     }));
   },
   { timeout: 15 * 60_000 },

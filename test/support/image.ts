@@ -93,6 +93,8 @@ export interface ImageBuild {
   arch?: Arch;
   /** The NODE_IMAGE build argument; default: the Dockerfile's. */
   nodeImage?: string;
+  /** The BUILD_NODE_IMAGE build argument: the base of the JavaScript stages, which run on this machine's platform. */
+  buildNodeImage?: string;
 }
 
 export interface BuiltImage {
@@ -113,6 +115,7 @@ export async function buildToolboxImage(build: ImageBuild): Promise<BuiltImage> 
     "--build-arg", `ENCORE_SHA256=${encoreSha256}`,
     ...(build.arch ? ["--platform", `linux/${build.arch}`] : []),
     ...(build.nodeImage ? ["--build-arg", `NODE_IMAGE=${build.nodeImage}`] : []),
+    ...(build.buildNodeImage ? ["--build-arg", `BUILD_NODE_IMAGE=${build.buildNodeImage}`] : []),
     ...(extraCa ? ["--secret", `id=extra_ca,src=${extraCa}`] : []),
     ...(build.noCacheFilter?.length ? ["--no-cache-filter", build.noCacheFilter.join(",")] : []),
     "--tag", build.tag,
