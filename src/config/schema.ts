@@ -22,7 +22,7 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 8_000;
  */
 export const DEFAULT_SECRET_CONCURRENCY = 8;
 /** A first install on a slow network takes minutes; a hung registry must still end. */
-export const DEFAULT_INSTALL_TIMEOUT_MS = 600_000;
+const DEFAULT_INSTALL_TIMEOUT_MS = 600_000;
 const SECRET_MODES = ["cloud", "local"] as const;
 /** `encore build docker --arch`; Encore defaults to amd64 whatever the host is. */
 const BUILD_ARCHES = ["amd64", "arm64"] as const;
@@ -187,7 +187,7 @@ const BuildSchema = mapping({
   gateways: v.optional(v.pipe(encoreNames("gateway"), v.description("Only these gateways (`--gateways`)."))),
 });
 
-export const InstallSchema = mapping({
+const InstallSchema = mapping({
   enabled: v.optional(
     v.pipe(
       v.boolean(),

@@ -13,7 +13,7 @@ export interface InstallFingerprint {
   dependencies: string;
 }
 
-export interface FingerprintInput {
+interface FingerprintInput {
   manager: string;
   nodeMajor: number;
   lockfileBytes: Uint8Array | undefined;
@@ -56,7 +56,7 @@ export const INSTALL_REASONS = {
   upToDate: "up to date",
 } as const;
 
-export type InstallReason = (typeof INSTALL_REASONS)[keyof typeof INSTALL_REASONS];
+type InstallReason = (typeof INSTALL_REASONS)[keyof typeof INSTALL_REASONS];
 
 export interface InstallDecision {
   run: boolean;

@@ -10,7 +10,7 @@ export interface InstallInspection {
   decision: InstallDecision;
 }
 
-export interface InspectRequest {
+interface InspectRequest {
   appRoot: string;
   /** The project directory: the workspace root is looked for up to here. */
   boundary: string;
@@ -38,7 +38,7 @@ export function inspectInstall(request: InspectRequest): { ok: true; inspection:
   return { ok: true, inspection: { choice, fingerprint, decision } };
 }
 
-export function currentFingerprint(choice: PackageManagerChoice, appRoot: string, nodeMajor: number, files: Files = diskFiles): InstallFingerprint {
+function currentFingerprint(choice: PackageManagerChoice, appRoot: string, nodeMajor: number, files: Files = diskFiles): InstallFingerprint {
   const fields: Record<string, unknown> = {};
   for (const dir of new Set([choice.root, appRoot])) {
     const pkg = files.packageJson(join(dir, "package.json"));

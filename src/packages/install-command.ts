@@ -4,7 +4,7 @@ import type { PackageManagerChoice } from "./manager.ts";
 // install is frozen: it installs exactly what is locked, or fails, and never rewrites the
 // lockfile in the user's checkout.
 
-export interface InstallCommand {
+interface InstallCommand {
   /** The executable: the manager itself, or `corepack` when only corepack is on PATH. */
   file: string;
   args: string[];

@@ -29,7 +29,7 @@ export function declaredVersion(range: string | undefined): string | undefined {
   return range?.replace(/^[\^=~]+/, "");
 }
 
-export type SdkVerdict =
+type SdkVerdict =
   | { kind: "same" }
   | { kind: "ahead"; installed: string; cli: string }
   | { kind: "ahead-patch"; installed: string; cli: string }

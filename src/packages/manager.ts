@@ -8,9 +8,9 @@ import { readPackageJson, type PackageJsonRead } from "./package-json.ts";
 // find_workspace_package_manager); we do the same, and between the two consult the lockfile,
 // which Encore ignores, so an app with only a pnpm-lock.yaml is not installed with npm.
 
-export type ManagerName = "npm" | "pnpm" | "yarn";
+type ManagerName = "npm" | "pnpm" | "yarn";
 
-export const LOCKFILES: Readonly<Record<ManagerName, readonly string[]>> = {
+const LOCKFILES: Readonly<Record<ManagerName, readonly string[]>> = {
   npm: ["package-lock.json", "npm-shrinkwrap.json"],
   pnpm: ["pnpm-lock.yaml"],
   yarn: ["yarn.lock"],

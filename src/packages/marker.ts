@@ -9,7 +9,7 @@ import type { InstallFingerprint, NodeModulesState } from "./fingerprint.ts";
 
 export const MARKER_FILE = ".stagecraft-encore-install.json";
 
-export function markerPath(installRoot: string): string {
+function markerPath(installRoot: string): string {
   return join(installRoot, "node_modules", MARKER_FILE);
 }
 

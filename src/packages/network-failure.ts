@@ -8,7 +8,7 @@ const PATTERNS: readonly [RegExp, "dns" | "refused" | "timeout" | "tls"][] = [
   [/self[- ]signed certificate|UNABLE_TO_GET_ISSUER_CERT|unable to get local issuer certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|ERR_TLS_CERT/i, "tls"],
 ];
 
-export type NetworkFailure = "dns" | "refused" | "timeout" | "tls";
+type NetworkFailure = "dns" | "refused" | "timeout" | "tls";
 
 export function networkFailureIn(output: string): NetworkFailure | undefined {
   return PATTERNS.find(([pattern]) => pattern.test(output))?.[1];

@@ -11,7 +11,7 @@ export interface PackageJson {
 }
 
 /** What changes an install: dependency maps, and the overrides npm, pnpm and yarn honour. */
-export const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "overrides", "resolutions", "pnpm"] as const;
+const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "overrides", "resolutions", "pnpm"] as const;
 
 export type PackageJsonRead = { ok: true; value: PackageJson } | { ok: false; reason: "missing" | "invalid"; message: string };
 

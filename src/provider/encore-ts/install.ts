@@ -32,7 +32,7 @@ export interface InstallStep {
   nodeMajor: number;
 }
 
-export interface InstallRequest {
+interface InstallRequest {
   settings: InstallSettings;
   appRoot: string;
   boundary: string;

@@ -19,7 +19,7 @@ export interface SdkCheckStep {
 }
 
 /** The CLI's version without the network; undefined when it cannot be known. */
-export type CliVersionReader = () => Promise<string | undefined>;
+type CliVersionReader = () => Promise<string | undefined>;
 
 export async function checkInstalledSdk(step: SdkCheckStep, operation: Operation, log: Logger, cliVersion: CliVersionReader): Promise<void> {
   const cli = await cliVersion();
