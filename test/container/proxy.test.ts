@@ -1,7 +1,7 @@
 // Proxies in a real network: a forward proxy (Debian's tinyproxy, stagecraft-test/tinyproxy,
 // built by test/stand-ins/build-services.sh) is the toolbox's only HTTPS_PROXY. Its log shows
-// every CONNECT, so the tests see what went through it: doctor's checks, Encore's own
-// `npm install`, and the push of `encore build docker --push` (to the distribution registry,
+// every CONNECT, so the tests see what went through it: doctor's checks, the runner's package
+// install, and the push of `encore build docker --push` (to the distribution registry,
 // registry:2, a STAND-IN). This machine's outbound HTTPS is intercepted with a CA in the system
 // bundle, so the project trusts that bundle (plus the registry's CA) through
 // dev.node_extra_ca_certs, as a user behind such a proxy does.
@@ -46,6 +46,7 @@ async function proxied(): Promise<string[]> {
 /** examples/hello trusting the system bundle (this network's intercepting proxy) and the registry's CA. */
 function project(): HelloCopy {
   const copy = helloProject({
+    install: true,
     provider: [
       [["dev", "node_extra_ca_certs"], "certs/trusted.pem"],
       [["build", "base"], "scratch"],
@@ -78,7 +79,7 @@ describe("behind a forward proxy", () => {
     assert.ok(seen.includes("CONNECT api.encore.cloud:443"), seen.join("\n"));
   });
 
-  test("build --push: Encore's npm install and its push go through the proxy; NO_PROXY keeps the user's entry and adds the sidecars and loopback", async () => {
+  test("build --push: the package install and Encore's push go through the proxy; NO_PROXY keeps the user's entry and adds the sidecars and loopback", async () => {
     const copy = project();
     const tag = uniqueName("proxied").toLowerCase();
     const before = (await proxied()).length;
@@ -86,7 +87,6 @@ describe("behind a forward proxy", () => {
       image,
       command: ["build", "--tag", tag, "--push"],
       project: copy,
-      scenario: { npmInstall: "real" },
       env: { ...PROXY_ENV, STAGECRAFT_REGISTRY_USERNAME: registry.username, STAGECRAFT_REGISTRY_PASSWORD: registry.password },
       options: ["--network", network],
     });
@@ -95,7 +95,7 @@ describe("behind a forward proxy", () => {
     const seen = (await proxied()).slice(before);
     assert.ok(seen.includes("CONNECT registry.npmjs.org:443"), `npm install did not use the proxy:\n${seen.join("\n")}`);
     assert.ok(seen.includes(`CONNECT ${registry.host}`), `the push did not use the proxy:\n${seen.join("\n")}`);
-    assert.ok(copy.events().some((event) => event.event === "npm-install"), "Encore ran its npm install");
+    assert.match(result.stderr, /installing packages with npm/, "the runner's install step ran (through the proxy, as the log above shows)");
 
     const build = copy.calls().find((call) => commandOf(call) === "build docker")!;
     const expected = ".corp.example,localhost,127.0.0.1,::1,postgres,docker";
