@@ -1,6 +1,6 @@
 import { definedEnv } from "../../env/environment.ts";
 import { ProviderError } from "../../errors/index.ts";
-import { prepareInstall } from "../../provider/encore-ts/install.ts";
+import { prepareInstall } from "../../provider/encore-ts/index.ts";
 import { fail, pass, type Check } from "../types.ts";
 
 /** The install step's state: which package manager, where, and whether the next start installs. */
