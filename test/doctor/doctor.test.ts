@@ -88,6 +88,14 @@ describe("doctor", () => {
     const patch = (await doctor(p)).byId("encore-version");
     assert.equal(patch.status, "warn");
     assert.equal(patch.details?.[0], "declared:  none in package.json dependencies");
+
+    p.write("package.json", '{"dependencies": {"encore.dev": "1.56.4"}}');
+    p.write("node_modules/encore.dev/package.json", '{"name": "encore.dev", "version": "1.56.2"}');
+    const behind = (await doctor(p)).byId("encore-version");
+    assert.deepEqual([behind.status, behind.message], ["warn", "the installed encore.dev 1.56.2 is older than the declared 1.56.4: the lockfile is out of date"]);
+
+    p.write("node_modules/encore.dev/package.json", '{"name": "encore.dev", "version": "1.56.4"}');
+    assert.equal((await doctor(p)).byId("encore-version").status, "pass");
   });
 
   test("offline where packets are dropped, doctor neither fails its encore checks nor waits out the update check", async () => {

@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import semver from "semver";
+import { join } from "node:path";
 import { readCliVersion } from "../../encore/cli-version.ts";
 import { isSupported, supportedRangeText } from "../../encore/version.ts";
 import { definedEnv } from "../../env/environment.ts";
+import { compareSdk, declaredVersion, encoreWillRewrite, findInstalledVersion, SDK_PACKAGE } from "../../packages/installed-sdk.ts";
+import { readPackageJson } from "../../packages/package-json.ts";
 import { fail, pass, warn, type Check, type CheckResult } from "../types.ts";
 
 /**
@@ -22,7 +22,7 @@ export const checkEncore: Check = async (ctx) => {
     env: { ...definedEnv(ctx.env), DISABLE_ENCORE_TELEMETRY: "1" },
   });
   const declared = ctx.appDir ? declaredSdk(ctx.appDir) : undefined;
-  const installed = ctx.appDir ? installedSdk(ctx.appDir) : undefined;
+  const installed = ctx.appDir ? findInstalledVersion(ctx.appDir) : undefined;
   const side = [
     `declared:  ${declared ? `encore.dev ${declared.raw} (package.json dependencies)` : "none in package.json dependencies"}`,
     `installed: ${installed ? `encore.dev ${installed.version} (${installed.file})` : "not installed"}`,
@@ -40,55 +40,39 @@ export const checkEncore: Check = async (ctx) => {
 
 function compare(cli: string, declared: Declared | undefined, installed: { version: string } | undefined, side: string[]): CheckResult {
   const rebuild = (version: string) => `rebuild the image with --build-arg ENCORE_VERSION=${version} (and ENCORE_SHA256 if it is not in the checksum table)`;
+  const pin = `pin encore.dev to ${cli} in package.json dependencies and reinstall`;
   if (!isSupported(cli)) {
     return warn("encore-version", `encore ${cli} is outside the supported range (${supportedRangeText()})`, "rebuild the image with --build-arg ENCORE_VERSION=<a supported version>", side);
   }
-  if (declared?.version && semver.gt(declared.version, cli)) {
-    return fail("encore-version", `encore ${cli} is older than encore.dev ${declared.raw} declared in ${declared.file}; Encore refuses to compile the app`, `${rebuild(declared.version)}, or pin encore.dev to ${cli}`, side);
+  const stripped = declaredVersion(declared?.raw);
+  const declaredKind = declared && stripped ? compareSdk(stripped, cli).kind : undefined;
+  if (declared && stripped && (declaredKind === "ahead" || declaredKind === "ahead-patch")) {
+    return fail("encore-version", `encore ${cli} is older than encore.dev ${declared.raw} declared in ${declared.file}; Encore refuses to compile the app`, `${rebuild(stripped)}, or pin encore.dev to ${cli}`, side);
   }
-  const sdk = installed ? semver.valid(installed.version) : null;
-  if (sdk && semver.gt(sdk, cli)) {
-    const patchOnly = semver.major(sdk) === semver.major(cli) && semver.minor(sdk) === semver.minor(cli);
-    const message = `the installed encore.dev ${sdk} is newer than the encore CLI ${cli}`;
-    const fix = `pin encore.dev to ${cli} in package.json dependencies and reinstall, or ${rebuild(sdk)}`;
-    return patchOnly ? warn("encore-version", message, fix, side) : fail("encore-version", `${message}; dev refuses to start`, fix, side);
+  const verdict = installed ? compareSdk(installed.version, cli) : undefined;
+  if (verdict?.kind === "ahead" || verdict?.kind === "ahead-patch") {
+    const message = `the installed encore.dev ${verdict.installed} is newer than the encore CLI ${cli}`;
+    const fix = `${pin}, or ${rebuild(verdict.installed)}`;
+    return verdict.kind === "ahead-patch" ? warn("encore-version", message, fix, side) : fail("encore-version", `${message}; dev refuses to start`, fix, side);
   }
-  if (!declared?.version || semver.lt(declared.version, cli)) {
-    return warn("encore-version", `Encore will rewrite encore.dev${declared ? ` ${declared.raw}` : ""} in package.json to ^${cli} and install it, which resolves to the newest 1.x`, `pin encore.dev to ${cli} in package.json dependencies`, side);
+  if (encoreWillRewrite(declared?.raw, cli)) {
+    return warn("encore-version", `Encore will rewrite encore.dev${declared ? ` ${declared.raw}` : ""} in package.json to ^${cli} and install it, which resolves to the newest ${cli.split(".")[0]}.x`, `pin encore.dev to ${cli} in package.json dependencies`, side);
+  }
+  if (verdict?.kind === "behind") {
+    return warn("encore-version", `the installed encore.dev ${verdict.installed} is older than the declared ${declared?.raw ?? cli}: the lockfile is out of date`, `update the lockfile so that it resolves encore.dev ${cli}`, side);
   }
   return pass("encore-version", `encore ${cli} is supported and matches encore.dev`, side);
 }
 
 interface Declared {
   raw: string;
-  /** As Encore compares it: ^, ~ and = trimmed, then strict semver; undefined when not semver. */
-  version: string | undefined;
   file: string;
 }
 
+/** `dependencies` only: Encore ignores devDependencies (tsparser/src/builder/package_mgmt.rs). */
 function declaredSdk(appDir: string): Declared | undefined {
   const file = join(appDir, "package.json");
-  try {
-    const pkg = JSON.parse(readFileSync(file, "utf8")) as { dependencies?: Record<string, unknown> };
-    const raw = pkg.dependencies?.["encore.dev"];
-    if (typeof raw !== "string") return undefined;
-    const got = raw.replace(/^[\^=~]+/, "");
-    return { raw, version: /^\d/.test(got) ? (semver.valid(got) ?? undefined) : undefined, file };
-  } catch {
-    return undefined;
-  }
-}
-
-/** `encore.dev/package.json` as Node resolves it from the app root: node_modules here or in a parent. */
-function installedSdk(appDir: string): { version: string; file: string } | undefined {
-  for (let dir = appDir; ; dir = dirname(dir)) {
-    const file = join(dir, "node_modules", "encore.dev", "package.json");
-    try {
-      const data = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown };
-      if (typeof data.version === "string") return { version: data.version, file };
-    } catch {
-      // not here; Node keeps walking up
-    }
-    if (dirname(dir) === dir) return undefined;
-  }
+  const read = readPackageJson(file);
+  const raw = read.ok ? read.value.dependencies[SDK_PACKAGE] : undefined;
+  return raw === undefined ? undefined : { raw, file };
 }
