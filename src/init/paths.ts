@@ -11,12 +11,22 @@ export const NEW_ENV_FILE = ".env.local";
 /** The compose service, as in this repository's docker-compose.yml. */
 export const SERVICE = "stagecraft-dev";
 
-/** A path inside the app directory, relative to the project directory. */
-export function inApp(facts: Pick<ProjectFacts, "appPath">, file: string): string {
-  return facts.appPath === "." ? file : `${facts.appPath}/${file}`;
+/** `file` inside the relative directory `dir` ("." or "a/b"). */
+export function within(dir: string, file: string): string {
+  return dir === "." ? file : `${dir}/${file}`;
 }
 
-/** The app directory as a relative path a compose file or a shell accepts: "." or "./backend". */
-export function appMount(facts: Pick<ProjectFacts, "appPath">): string {
-  return facts.appPath === "." ? "." : `./${facts.appPath}`;
+/** A path inside the app directory, relative to the project directory. */
+export function inApp(facts: Pick<ProjectFacts, "appPath">, file: string): string {
+  return within(facts.appPath, file);
+}
+
+/** A path inside the directory mounted at /workspace, relative to the project directory. */
+export function inMount(facts: Pick<ProjectFacts, "mountPath">, file: string): string {
+  return within(facts.mountPath, file);
+}
+
+/** The mounted directory as a relative path a compose file accepts: "." or "./backend". */
+export function mountSource(facts: Pick<ProjectFacts, "mountPath">): string {
+  return facts.mountPath === "." ? "." : `./${facts.mountPath}`;
 }

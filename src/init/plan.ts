@@ -13,6 +13,7 @@ import {
   NEW_ENV_FILE,
   WORKFLOW_FILE,
   inApp,
+  inMount,
 } from "./paths.ts";
 import type { ProjectFacts } from "./scan.ts";
 
@@ -37,7 +38,7 @@ export function wantedFiles(facts: ProjectFacts, options: Pick<InitOptions, "ima
   const envFile = facts.envFile ?? NEW_ENV_FILE;
   const gitignore = withIgnored(facts.gitignore, ignoredNames(envFile));
   return [
-    { path: inApp(facts, CONFIG_FILE), content: renderConfig(facts) },
+    { path: inMount(facts, CONFIG_FILE), content: renderConfig(facts) },
     ...(facts.envFile ? [] : [{ path: inApp(facts, NEW_ENV_FILE), content: renderEnvFile(), keepExisting: true }]),
     { path: COMPOSE_FILE, content: renderCompose(facts, { image }) },
     { path: DEVCONTAINER_FILE, content: renderDevcontainer(facts) },
@@ -86,5 +87,6 @@ export function warnings(facts: ProjectFacts, options: Pick<InitOptions, "image"
         `pass --image with a toolbox built with --build-arg ENCORE_VERSION=${wanted.version}, or pin encore.dev to ${IMAGE_ENCORE_VERSION}`,
     );
   }
+  if (facts.packageProblem) result.push(facts.packageProblem);
   return result;
 }

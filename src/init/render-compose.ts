@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { SERVICE, appMount } from "./paths.ts";
+import { SERVICE, mountSource } from "./paths.ts";
 import type { ProjectFacts } from "./scan.ts";
 
 interface ComposeOptions {
@@ -55,7 +55,7 @@ export function renderCompose(facts: ProjectFacts, options: ComposeOptions): str
         : {}),
     },
     volumes: [
-      `${appMount(facts)}:/workspace`,
+      `${mountSource(facts)}:/workspace`,
       "encore-cache:/home/node/.cache/encore",
       "encore-config:/home/node/.config/encore",
       "node-modules:/workspace/node_modules",

@@ -1,5 +1,5 @@
 import type { ProjectFacts } from "./scan.ts";
-import { NEW_ENV_FILE } from "./paths.ts";
+import { NEW_ENV_FILE, within } from "./paths.ts";
 
 /**
  * stagecraft.yml for the app, in the app directory (the toolbox's /workspace). Written as
@@ -20,9 +20,12 @@ export function renderConfig(facts: ProjectFacts): string {
     "  providers:",
     "    encore-ts:",
     "      dev:",
-    "        workdir: .",
+    ...(facts.appInMount === "."
+      ? []
+      : ["        # encore.app is here; this file sits at the workspace root, which the packages install from."]),
+    `        workdir: ${facts.appInMount}`,
     "        # Loaded into Encore's environment; variables already set in the environment win.",
-    `        env_file: ${facts.envFile ?? NEW_ENV_FILE}`,
+    `        env_file: ${within(facts.appInMount, facts.envFile ?? NEW_ENV_FILE)}`,
     "        # 0.0.0.0 so the API is reachable through the container's published port.",
     '        listen: "0.0.0.0:4000"',
     "        disable_telemetry: true",
@@ -35,7 +38,7 @@ export function renderConfig(facts: ProjectFacts): string {
     "          # The first start runs `npm install` and compiles the app.",
     "          timeout_ms: 300000",
     "      build:",
-    "        workdir: .",
+    `        workdir: ${facts.appInMount}`,
     "        image_name: api",
     ...(facts.databases.length > 0
       ? [

@@ -11,7 +11,7 @@ interface WorkflowOptions {
  * `${{ }}` expressions read best as they will appear.
  */
 export function renderWorkflow(facts: ProjectFacts, options: WorkflowOptions): string {
-  const app = facts.appPath === "." ? "$PWD" : `$PWD/${facts.appPath}`;
+  const app = facts.mountPath === "." ? "$PWD" : `$PWD/${facts.mountPath}`;
   const linked = facts.appId !== undefined;
   return `# Builds the Encore backend image with the stagecraft-encore toolbox (written by
 # \`stagecraft-encore init\`). The image is loaded into the runner's Docker engine and named

@@ -16,6 +16,11 @@ export function describeFacts(facts: ProjectFacts): string {
   const lines = [
     `Encore app: ${facts.appPath === "." ? "." : facts.appPath}/encore.app (${facts.appId ? `linked: ${facts.appId}` : "not linked"}; ${facts.packageManager}; encore.dev ${facts.encoreDev ?? "not in package.json"})`,
     `  secrets:   ${facts.secrets.length ? facts.secrets.join(", ") : "none declared"}${facts.secrets.length ? ` (from_env, mode ${facts.appId ? "cloud" : "local"})` : ""}`,
+    ...(facts.appInMount === "."
+      ? []
+      : [
+          `  workspace: ${facts.mountPath === "." ? "the repository root" : facts.mountPath} (packages install from there, so it is what the toolbox mounts)`,
+        ]),
     `  databases: ${facts.databases.length ? `${facts.databases.join(", ")} (a Postgres service)` : "none"}`,
     `  env file:  ${facts.envFile ?? "none yet (an empty .env.local is created)"}`,
   ];

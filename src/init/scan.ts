@@ -5,13 +5,8 @@ import { findAppRoot } from "../encore/app-root.ts";
 import { walkAppSources } from "../encore/sources.ts";
 import { findSqlDatabases } from "../encore/sql-databases.ts";
 import { ProviderError } from "../errors/index.ts";
-import {
-  declaredSecrets,
-  detectPackageManager,
-  encoreDevRange,
-  type PackageJson,
-  type PackageManager,
-} from "./detect.ts";
+import { detectPackageManager } from "../packages/manager.ts";
+import { declaredSecrets, encoreDevRange, type PackageJson } from "./detect.ts";
 
 /** What init learns about the repository it sets up. */
 export interface ProjectFacts {
@@ -19,9 +14,19 @@ export interface ProjectFacts {
   projectDir: string;
   /** The directory holding encore.app, relative to projectDir with "/" separators; "." for the root. */
   appPath: string;
+  /**
+   * What the toolbox mounts at /workspace, relative to projectDir: the app directory, or the
+   * workspace root its packages install from (a pnpm, npm or yarn workspace member).
+   */
+  mountPath: string;
+  /** The app directory relative to the mounted directory ("." when they are the same). */
+  appInMount: string;
   /** A readable name for the app (the directory's name). */
   name: string;
-  packageManager: PackageManager;
+  /** npm, pnpm, yarn, or what the app names that the toolbox cannot install with. */
+  packageManager: string;
+  /** Why the toolbox cannot install the app's packages, when it cannot. */
+  packageProblem: string | undefined;
   /** The encore.dev dependency as written in package.json. */
   encoreDev: string | undefined;
   /** Names passed to `secret("…")` in the sources, sorted, once each. */
@@ -123,13 +128,21 @@ export function scanProject(projectDir: string): ProjectFacts {
       "fix encore.app; Encore cannot read it either",
     );
   const pkg = readPackageJson(join(appDir, "package.json"));
+  // The packages install from a workspace root above the app when it is a member of one;
+  // the toolbox must see that root, so it is what gets mounted.
+  const packages = detectPackageManager(appDir, projectDir);
+  const mountDir = packages.ok ? packages.choice.root : appDir;
+  const mountPath = relativePath(projectDir, mountDir);
   const secrets = new Set<string>();
   walkAppSources(appDir, { source: (_path, text) => declaredSecrets(text).forEach((name) => secrets.add(name)) });
   return {
     projectDir,
     appPath,
+    mountPath,
+    appInMount: relativePath(mountDir, appDir),
     name: basename(appPath === "." ? projectDir : appDir),
-    packageManager: detectPackageManager(pkg, listFiles(appDir)),
+    packageManager: packages.ok ? packages.choice.name : packages.name,
+    packageProblem: packages.ok ? undefined : `${packages.message}; ${packages.fix}`,
     encoreDev: encoreDevRange(pkg),
     secrets: [...secrets].sort(),
     databases: findSqlDatabases(appDir),
@@ -159,12 +172,9 @@ function readPackageJson(file: string): PackageJson | undefined {
   }
 }
 
-function listFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+/** `to` relative to `from`, "/"-separated, "." for the same directory. */
+function relativePath(from: string, to: string): string {
+  return relative(from, to).split(sep).join("/") || ".";
 }
 
 function isFile(path: string): boolean {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseAppFile } from "../../src/encore/app-file.ts";
-import { declaredSecrets, detectPackageManager, encoreDevRange } from "../../src/init/detect.ts";
+import { declaredSecrets, encoreDevRange } from "../../src/init/detect.ts";
 import { withIgnored } from "../../src/init/gitignore.ts";
 
 describe("declaredSecrets", () => {
@@ -19,25 +19,6 @@ describe("declaredSecrets", () => {
     ["mismatched quotes", "secret(\"A')", []],
   ];
   for (const [name, source, expected] of cases) test(name, () => assert.deepEqual(declaredSecrets(source), expected));
-});
-
-describe("detectPackageManager", () => {
-  const cases: [string, object | undefined, string[], string][] = [
-    [
-      "packageManager wins over lock files",
-      { packageManager: "pnpm@9.12.0+sha512.abc" },
-      ["package-lock.json"],
-      "pnpm",
-    ],
-    ["a pnpm lock file", {}, ["pnpm-lock.yaml", "package.json"], "pnpm"],
-    ["a yarn lock file", {}, ["yarn.lock"], "yarn"],
-    ["bun's text lock file", {}, ["bun.lock"], "bun"],
-    ["npm's lock file", {}, ["package-lock.json"], "npm"],
-    ["nothing: npm, which Encore runs", undefined, [], "npm"],
-    ["an unknown packageManager falls back to the lock file", { packageManager: "deno@2" }, ["yarn.lock"], "yarn"],
-  ];
-  for (const [name, pkg, files, expected] of cases)
-    test(name, () => assert.equal(detectPackageManager(pkg, files), expected));
 });
 
 describe("encoreDevRange", () => {

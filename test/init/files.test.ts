@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import Ajv from "ajv";
@@ -129,5 +129,55 @@ describe("stagecraft-encore init: what it writes", () => {
     const { code, stderr } = init(repo);
     assert.equal(code, 0);
     assert.match(stderr, /^warning: encore\.dev \^9\.1\.0 is newer than the image's Encore CLI .*--image/m);
+  });
+});
+
+describe("stagecraft-encore init: workspaces and package managers", () => {
+  test("a workspace member: the workspace root is mounted, stagecraft.yml sits there and points at the app", () => {
+    const repo = appRepo({
+      app: "apps/api",
+      files: {
+        "package.json": JSON.stringify({ name: "monorepo", private: true, packageManager: "pnpm@9.15.0" }),
+        "pnpm-workspace.yaml": "packages:\n  - apps/*\n",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+        // The member has no lock file of its own (appRepo writes one; pnpm members have none).
+        "apps/api/package-lock.json": "",
+      },
+    });
+    rmSync(repo.path("apps", "api", "package-lock.json"));
+    const { stdout } = init(repo);
+    assert.match(stdout, /; pnpm; /);
+    assert.match(stdout, /^ {2}workspace: the repository root /m);
+    const compose = parseYaml(read(repo, "compose.stagecraft.yml"));
+    assert.equal(compose.services["stagecraft-dev"].volumes[0], ".:/workspace");
+    const config = parseYaml(read(repo, "stagecraft.yml"));
+    const block = providerBlock(config) as { dev: { workdir: string; env_file: string }; build: { workdir: string } };
+    assert.deepEqual(
+      [block.dev.workdir, block.dev.env_file, block.build.workdir],
+      ["apps/api", "apps/api/.env.local", "apps/api"],
+    );
+    for (const operation of ["dev", "build"] as const) {
+      const result = validateProviderConfig(block, { projectDir: repo.dir, operation });
+      assert.equal(result.ok, true, JSON.stringify(result));
+    }
+    assert.match(read(repo, ".github/workflows/stagecraft-build.yml"), /-v "\$PWD:\/workspace"/);
+  });
+
+  test("an app with its own lock file below a workspace root is mounted alone", () => {
+    const repo = appRepo({ app: "backend", files: { "package.json": JSON.stringify({ workspaces: ["backend"] }) } });
+    init(repo);
+    assert.equal(
+      parseYaml(read(repo, "compose.stagecraft.yml")).services["stagecraft-dev"].volumes[0],
+      "./backend:/workspace",
+    );
+    assert.match(read(repo, "backend/stagecraft.yml"), /^ {8}workdir: \.$/m);
+  });
+
+  test("a package manager the toolbox cannot install with is a warning with a fix; init still writes", () => {
+    const repo = appRepo({ files: { "bun.lock": "{}\n" } });
+    rmSync(repo.path("package-lock.json"));
+    const { code, stderr } = init(repo);
+    assert.equal(code, 0);
+    assert.match(stderr, /^warning: the app uses bun .*; switch the app to npm, pnpm or yarn/m);
   });
 });
