@@ -5,7 +5,9 @@
 //     test/container/compose.test.yml runs the test image instead of building one;
 //   - the one `stagecraft-encore init` writes, init itself run through the test image
 //     (`docker run … init`) in a repository whose app is in a subfolder, with --image
-//     naming the test image in place of the published one.
+//     naming the test image in place of the published one. As for the example, a test file
+//     after init's compose file only hands the double its scenario, and the runner's
+//     package install is off (a real install needs the registry; packages.test.ts has it).
 // The toolbox image is the test build (the encore double as its Encore); Postgres is the
 // encoredotdev/postgres:18 STAND-IN (test/stand-ins/).
 import assert from "node:assert/strict";
@@ -15,6 +17,7 @@ import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
 import { execa } from "execa";
 import { parse as parseJsonc } from "jsonc-parser";
+import { parseDocument, stringify } from "yaml";
 import { deferred } from "../support/cleanup.ts";
 import { ComposeProject, containerProcesses, docker, uniqueName, waitForLogLine } from "../support/docker.ts";
 import { freePort } from "../support/ports.ts";
@@ -180,17 +183,38 @@ describe("devcontainer up", () => {
       const stat = statSync(join(repo, file));
       assert.deepEqual([stat.uid, stat.gid], [1000, 1000], `${file} belongs to the repository's owner`);
     }
+    // As helloProject does: the runner's package install off (a real npm install needs the
+    // registry through this machine's proxy CA, and minutes; packages.test.ts covers it).
+    const stagecraftYml = join(project.dir, "stagecraft.yml");
+    const document = parseDocument(readFileSync(stagecraftYml, "utf8"));
+    document.setIn(["backend", "providers", "encore-ts", "install", "enabled"], false);
+    writeFileSync(stagecraftYml, document.toString());
     const env = {
       COMPOSE_PROJECT_NAME: uniqueName("stagecraft-init-devcontainer").toLowerCase(),
       ...(await isolation()),
     };
-    const composeFiles = [join(repo, "compose.stagecraft.yml")];
-    const seen = await upAndRequest({
-      folder: repo,
-      config: join(repo, ".devcontainer", "devcontainer.json"),
-      env,
-      composeFiles,
-    });
+    // init's devcontainer.json with one test file after init's compose file, as for the
+    // example: it only hands the encore double its scenario (FAKE_NPM).
+    const knobs = mkdtempSync(join(tmpdir(), "stagecraft-init-devcontainer-"));
+    cleanup(() => rmSync(knobs, { recursive: true, force: true }));
+    const override = join(knobs, "compose.test.yml");
+    writeFileSync(
+      override,
+      stringify({
+        services: {
+          "stagecraft-dev": { pull_policy: "never", environment: { ENCORE_DOUBLE_SCENARIO: JSON.stringify(FAKE_NPM) } },
+        },
+      }),
+    );
+    const written = parseJsonc(readFileSync(join(repo, ".devcontainer", "devcontainer.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(written["dockerComposeFile"], ["../compose.stagecraft.yml"]);
+    const composeFiles = [join(repo, "compose.stagecraft.yml"), override];
+    const config = join(knobs, "devcontainer.json");
+    writeFileSync(config, JSON.stringify({ ...written, dockerComposeFile: composeFiles }));
+    const seen = await upAndRequest({ folder: repo, config, env, composeFiles });
     t.diagnostic(`devcontainer up took ${seen.upMs} ms`);
     assert.equal(seen.response, EXPECTED_RESPONSE);
     assert.deepEqual([seen.user, seen.workdir], ["node 1000", "/workspace"]);
