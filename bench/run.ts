@@ -41,11 +41,14 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const only = values.only ? (values.only.split(",") as Section[]) : [...SECTIONS];
-for (const section of only) if (!SECTIONS.includes(section)) throw new Error(`--only: unknown section ${section} (one of ${SECTIONS.join(", ")})`);
+for (const section of only)
+  if (!SECTIONS.includes(section))
+    throw new Error(`--only: unknown section ${section} (one of ${SECTIONS.join(", ")})`);
 const partial = only.length < SECTIONS.length || values["host-only"];
 
 const started = performance.now();
-const progress = (message: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+const progress = (message: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
 
 mkdirSync(WORK, { recursive: true });
 const machine = await describeMachine();
@@ -54,8 +57,11 @@ const snapshot = takeSnapshot(ROOT, WORK, values.rev);
 
 const needsImage = !values["host-only"] && (only.includes("image") || only.includes("lifecycle"));
 let imageError: unknown;
-const image = needsImage ? await buildToolboxImage(snapshot, progress).catch((error: unknown) => void (imageError = error)) : undefined;
-if (imageError) progress(`the image build failed; the in-image measurements are skipped: ${String(imageError).slice(0, 500)}`);
+const image = needsImage
+  ? await buildToolboxImage(snapshot, progress).catch((error: unknown) => void (imageError = error))
+  : undefined;
+if (imageError)
+  progress(`the image build failed; the in-image measurements are skipped: ${String(imageError).slice(0, 500)}`);
 
 const results: SectionResult[] = [];
 /** A section that throws is reported as failed, and the others still run: a report is always written. */
@@ -65,18 +71,29 @@ const section = async (name: Section, measure: () => Promise<SectionResult>) => 
     results.push(await measure());
   } catch (error) {
     progress(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
-    results.push({ name, method: [], rows: [], raw: null, errors: [error instanceof Error ? (error.stack ?? error.message) : String(error)] });
+    results.push({
+      name,
+      method: [],
+      rows: [],
+      raw: null,
+      errors: [error instanceof Error ? (error.stack ?? error.message) : String(error)],
+    });
   }
 };
 await section("lifecycle", async () => {
   const platforms = [await hostPlatform(snapshot)];
-  if (image) platforms.push(await imageExecPlatform(image.tag, ROOT, snapshot.imageRunner), await imageRunPlatform(image.tag));
+  if (image)
+    platforms.push(await imageExecPlatform(image.tag, ROOT, snapshot.imageRunner), await imageRunPlatform(image.tag));
   return measureLifecycle(platforms, runs, progress);
 });
 await section("secrets", () => measureSecrets(snapshot, Number(values["secret-runs"]), progress));
 await section("relay", () => measureRelay(snapshot, Number(values["relay-runs"]), progress));
 await section("install", () => measureInstall(snapshot, runs, progress));
-await section("image", () => (image ? measureImage(snapshot, image, Number(values["rebuild-runs"]), progress) : Promise.reject(imageError ?? new Error("the image was not built"))));
+await section("image", () =>
+  image
+    ? measureImage(snapshot, image, Number(values["rebuild-runs"]), progress)
+    : Promise.reject(imageError ?? new Error("the image was not built")),
+);
 
 const report: Report = {
   machine: { ...machine, loadAverage: { ...machine.loadAverage, end: loadavg()[0]! } },

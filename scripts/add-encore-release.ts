@@ -32,12 +32,15 @@ async function main(argv: string[]): Promise<number> {
   });
   const [version, ...extra] = positionals;
   if (version === undefined || extra.length > 0) throw new UsageError("give exactly one version, e.g. 1.58.2");
-  if (semver.valid(version) !== version || version.startsWith("v")) throw new UsageError(`"${version}" is not a release version like 1.58.2 (no v)`);
+  if (semver.valid(version) !== version || version.startsWith("v"))
+    throw new UsageError(`"${version}" is not a release version like 1.58.2 (no v)`);
 
   const sums = {} as Sums;
   for (const target of TARGETS) {
     const name = tarballName(version, target);
-    sums[target] = values.from ? await hashFile(join(values.from, name)) : await hashDownload(`${process.env.ENCORE_RELEASE_BASE_URL || DEFAULT_BASE_URL}/${name}`);
+    sums[target] = values.from
+      ? await hashFile(join(values.from, name))
+      : await hashDownload(`${process.env.ENCORE_RELEASE_BASE_URL || DEFAULT_BASE_URL}/${name}`);
     process.stderr.write(`add-release: ${target} ${sums[target]}\n`);
   }
 
@@ -45,16 +48,22 @@ async function main(argv: string[]): Promise<number> {
   const result = addRow(table, version, sums);
   if (result.kind === "mismatch") {
     const differ = TARGETS.filter((target) => result.listed[target] !== sums[target]);
-    throw new Error(`${version} is already listed with other checksums for ${differ.join(", ")} (listed ${differ.map((t) => result.listed[t]).join(", ")}); the files are not the ones listed, so nothing was changed`);
+    throw new Error(
+      `${version} is already listed with other checksums for ${differ.join(", ")} (listed ${differ.map((t) => result.listed[t]).join(", ")}); the files are not the ones listed, so nothing was changed`,
+    );
   }
   if (result.kind === "added") writeFileSync(values.table, result.text);
-  process.stderr.write(`add-release: ${version} ${result.kind === "added" ? "added to" : "already listed in"} ${values.table}\n`);
+  process.stderr.write(
+    `add-release: ${version} ${result.kind === "added" ? "added to" : "already listed in"} ${values.table}\n`,
+  );
 
   if (values["set-default"]) {
     const updated = setDefaultVersion(readFileSync(values.dockerfile, "utf8"), version);
     if (updated === undefined) throw new Error(`${values.dockerfile} has no ARG ENCORE_VERSION= line`);
     writeFileSync(values.dockerfile, updated);
-    process.stderr.write(`add-release: the Dockerfile's default is now ${version}; pin encore.dev to ${version} in examples/hello/package.json if the registry has it\n`);
+    process.stderr.write(
+      `add-release: the Dockerfile's default is now ${version}; pin encore.dev to ${version} in examples/hello/package.json if the registry has it\n`,
+    );
   }
   return 0;
 }
@@ -64,9 +73,12 @@ async function hashDownload(url: string): Promise<string> {
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new Error(`could not download ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+    throw new Error(
+      `could not download ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`,
+    );
   }
-  if (!response.ok || !response.body) throw new Error(`could not download ${url}: HTTP ${response.status}; is the version released for every target?`);
+  if (!response.ok || !response.body)
+    throw new Error(`could not download ${url}: HTTP ${response.status}; is the version released for every target?`);
   const hash = createHash("sha256");
   for await (const chunk of response.body) hash.update(chunk);
   return hash.digest("hex");
@@ -77,7 +89,9 @@ async function hashFile(file: string): Promise<string> {
   try {
     for await (const chunk of createReadStream(file)) hash.update(chunk);
   } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; --from needs all four official tarballs (${TARGETS.join(", ")})`);
+    throw new Error(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; --from needs all four official tarballs (${TARGETS.join(", ")})`,
+    );
   }
   return hash.digest("hex");
 }
@@ -86,7 +100,8 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: Error) => {
     process.stderr.write(`add-release: error: ${error.message}\n`);
-    if (error instanceof UsageError) process.stderr.write("usage: npm run add-release -- <version> [--from DIR] [--set-default]\n");
+    if (error instanceof UsageError)
+      process.stderr.write("usage: npm run add-release -- <version> [--from DIR] [--set-default]\n");
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

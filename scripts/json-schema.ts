@@ -19,12 +19,21 @@ export function stagecraftJsonSchema(): Record<string, unknown> {
     properties: {
       project: {
         type: "object",
-        properties: { registry: { type: "string", description: "Registry (and path) that prefixes built images, e.g. ghcr.io/your-org/platform." } },
+        properties: {
+          registry: {
+            type: "string",
+            description: "Registry (and path) that prefixes built images, e.g. ghcr.io/your-org/platform.",
+          },
+        },
       },
       backend: {
         type: "object",
         properties: {
-          provider: { type: "string", examples: ["encore-ts"], description: "The backend provider; encore-ts for Encore.ts." },
+          provider: {
+            type: "string",
+            examples: ["encore-ts"],
+            description: "The backend provider; encore-ts for Encore.ts.",
+          },
           providers: { type: "object", properties: { "encore-ts": { $ref: "#/definitions/encoreTs" } } },
         },
         required: ["provider"],

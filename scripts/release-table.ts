@@ -26,7 +26,10 @@ export function addRow(table: string, version: string, sums: Sums): AddResult {
   if (existing !== undefined) {
     if (existing === row) return { kind: "unchanged" };
     const cells = existing.split("\t");
-    return { kind: "mismatch", listed: Object.fromEntries(TARGETS.map((target, i) => [target, cells[i + 1] ?? ""])) as Sums };
+    return {
+      kind: "mismatch",
+      listed: Object.fromEntries(TARGETS.map((target, i) => [target, cells[i + 1] ?? ""])) as Sums,
+    };
   }
   const at = rows.findIndex((line) => semver.gt(line.split("\t")[0] ?? "", version));
   rows.splice(at < 0 ? rows.length : at, 0, row);

@@ -7,7 +7,22 @@ import { join, relative } from "node:path";
 import { describe, test } from "node:test";
 import { ROOT } from "./support/project.ts";
 
-const SCANNED = ["src", "test", "docs", "bench", "scripts", "bin", "docker", "examples", ".ci", "README.md", "Dockerfile", "entrypoint.sh", "docker-compose.yml", "package.json"];
+const SCANNED = [
+  "src",
+  "test",
+  "docs",
+  "bench",
+  "scripts",
+  "bin",
+  "docker",
+  "examples",
+  ".ci",
+  "README.md",
+  "Dockerfile",
+  "entrypoint.sh",
+  "docker-compose.yml",
+  "package.json",
+];
 /** This file states the rule, so it holds examples of what the rule forbids. */
 const SELF = relative(ROOT, import.meta.filename);
 const SKIPPED_DIRS = new Set(["node_modules", ".git", "dist", ".work", ".cache", "report"]);
@@ -77,7 +92,9 @@ describe("references in the repository", () => {
   test("every § names a heading of a file in docs/", () => {
     const refs = all.flatMap(({ file, text }) => references(file, text));
     assert.ok(refs.length > 20, `only ${refs.length} references found: is the scan looking in the right place?`);
-    const broken = refs.filter((ref) => !resolves(ref, headingsOf)).map((ref) => `${ref.file}:${ref.line}: ${ref.doc || "(no docs/ file)"} §${ref.text.slice(0, 40)}`);
+    const broken = refs
+      .filter((ref) => !resolves(ref, headingsOf))
+      .map((ref) => `${ref.file}:${ref.line}: ${ref.doc || "(no docs/ file)"} §${ref.text.slice(0, 40)}`);
     assert.deepEqual(broken, []);
   });
 
@@ -102,9 +119,13 @@ describe("references in the repository", () => {
       new RegExp("\\bspec " + "§"),
     ];
     const hits = all.flatMap(({ file, text }) =>
-      text.split("\n").flatMap((content, index) =>
-        forbidden.filter((pattern) => pattern.test(content)).map(() => `${file}:${index + 1}: ${content.trim().slice(0, 80)}`),
-      ),
+      text
+        .split("\n")
+        .flatMap((content, index) =>
+          forbidden
+            .filter((pattern) => pattern.test(content))
+            .map(() => `${file}:${index + 1}: ${content.trim().slice(0, 80)}`),
+        ),
     );
     assert.deepEqual(hits, []);
   });

@@ -15,7 +15,8 @@ function sources(dir: string): string[] {
   });
 }
 
-const DECLARED = /^export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|const|let|class|interface|type|enum|abstract\s+class)\s+([A-Za-z_$][\w$]*)/gm;
+const DECLARED =
+  /^export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|const|let|class|interface|type|enum|abstract\s+class)\s+([A-Za-z_$][\w$]*)/gm;
 
 describe("exports of src/", () => {
   test("every exported name is imported by another file", () => {

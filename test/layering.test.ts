@@ -124,13 +124,20 @@ describe("layering of src/", () => {
   test("outside provider/, only a provider's index.ts, registry.ts and types.ts are imported: a provider's other modules are its own", () => {
     const PUBLIC = /^provider\/(registry\.ts|types\.ts|[^/]+\/index\.ts)$/;
     const reaching = [...files].flatMap(([from, targets]) =>
-      folderOf(from) === "provider" ? [] : [...targets].filter((to) => folderOf(to) === "provider" && !PUBLIC.test(to)).map((to) => `${from} → ${to}`),
+      folderOf(from) === "provider"
+        ? []
+        : [...targets].filter((to) => folderOf(to) === "provider" && !PUBLIC.test(to)).map((to) => `${from} → ${to}`),
     );
     assert.deepEqual(reaching, []);
   });
 
   test("the rules catch what they are for", () => {
-    assert.deepEqual(importSpecifiers('import a from "./a.ts";\nexport { b } from "../b.ts";\nimport "./c.ts";\nconst d = await import("./d.ts");\n// import x from "./x.ts";\nimport fs from "node:fs";'), ["./a.ts", "../b.ts", "./c.ts", "./d.ts"]);
+    assert.deepEqual(
+      importSpecifiers(
+        'import a from "./a.ts";\nexport { b } from "../b.ts";\nimport "./c.ts";\nconst d = await import("./d.ts");\n// import x from "./x.ts";\nimport fs from "node:fs";',
+      ),
+      ["./a.ts", "../b.ts", "./c.ts", "./d.ts"],
+    );
     const graph = new Map([
       ["a", new Set(["b"])],
       ["b", new Set(["c"])],

@@ -22,21 +22,31 @@ export interface ToolboxImage {
 }
 
 /** Builds the image from the snapshot, with the double packed as the vendored Encore release. */
-export async function buildToolboxImage(snapshot: Snapshot, progress: (message: string) => void): Promise<ToolboxImage> {
+export async function buildToolboxImage(
+  snapshot: Snapshot,
+  progress: (message: string) => void,
+): Promise<ToolboxImage> {
   const buildArgs = { ENCORE_VERSION: snapshot.encoreTarball.version, ENCORE_SHA256: snapshot.encoreTarball.sha256 };
   progress(`docker buildx build -t ${BENCH_TAG} (cached layers make this quick after the first time)`);
   const firstBuild = await buildImage(snapshot.dir, BENCH_TAG, buildArgs);
   return { tag: BENCH_TAG, buildArgs, firstBuild };
 }
 
-export async function measureImage(snapshot: Snapshot, image: ToolboxImage, runs: number, progress: (message: string) => void): Promise<SectionResult> {
+export async function measureImage(
+  snapshot: Snapshot,
+  image: ToolboxImage,
+  runs: number,
+  progress: (message: string) => void,
+): Promise<SectionResult> {
   progress("image: layer sizes, packages and node_modules");
   const layers = await breakDownLayers(image.tag, BASE);
   const samples: RebuildSample[] = [];
   for (let round = 0; round < runs; round++) {
     progress(`image: rebuild round ${round + 1}/${runs}`);
     for (const kind of rotated(["one-src-file", "no-change"] as const, round)) {
-      samples.push(await rebuild(snapshot.dir, REBUILD_TAG, image.buildArgs, kind, `${process.pid}-${round}-${Date.now()}`));
+      samples.push(
+        await rebuild(snapshot.dir, REBUILD_TAG, image.buildArgs, kind, `${process.pid}-${round}-${Date.now()}`),
+      );
     }
   }
   await docker(["image", "rm", REBUILD_TAG]).catch(() => "");
@@ -66,7 +76,10 @@ export async function measureImage(snapshot: Snapshot, image: ToolboxImage, runs
       overhead: "part of f1",
       goal: `(within the ${GOAL_ADDED_MB} MB)`,
       verdict: "INFO",
-      figure: `${formatValue(layers.bytes.tooling / MB, "MB")}; largest packages: ${layers.addedPackages.slice(0, 6).map((p) => `${p.name} ${formatValue(p.bytes / MB, "MB")}`).join(", ")}`,
+      figure: `${formatValue(layers.bytes.tooling / MB, "MB")}; largest packages: ${layers.addedPackages
+        .slice(0, 6)
+        .map((p) => `${p.name} ${formatValue(p.bytes / MB, "MB")}`)
+        .join(", ")}`,
     },
     {
       id: "f3",
@@ -76,7 +89,10 @@ export async function measureImage(snapshot: Snapshot, image: ToolboxImage, runs
       overhead: "part of f1",
       goal: `≤ ${GOAL_RUNNER_MB} MB`,
       verdict: layers.bytes.runner / MB <= GOAL_RUNNER_MB ? "MET" : "MISSED",
-      figure: `${formatValue(layers.bytes.runner / MB, "MB")}; largest modules: ${layers.runnerModules.slice(0, 5).map((m) => `${m.name} ${formatValue(m.bytes / MB, "MB")}`).join(", ")}`,
+      figure: `${formatValue(layers.bytes.runner / MB, "MB")}; largest modules: ${layers.runnerModules
+        .slice(0, 5)
+        .map((m) => `${m.name} ${formatValue(m.bytes / MB, "MB")}`)
+        .join(", ")}`,
     },
     {
       id: "f4",
@@ -84,7 +100,10 @@ export async function measureImage(snapshot: Snapshot, image: ToolboxImage, runs
       unit: "s",
       candidate: { label: "one src/ file changed", summary: summarize(changed.map((s) => s.ms / 1000)) },
       baseline: { label: "nothing changed (all cached)", summary: summarize(unchanged.map((s) => s.ms / 1000)) },
-      overhead: formatSigned(summarize(changed.map((s) => s.ms / 1000)).median - summarize(unchanged.map((s) => s.ms / 1000)).median, "s"),
+      overhead: formatSigned(
+        summarize(changed.map((s) => s.ms / 1000)).median - summarize(unchanged.map((s) => s.ms / 1000)).median,
+        "s",
+      ),
       goal: "dependency layers reused (CACHED)",
       verdict: reuse.ok ? "MET" : "MISSED",
       figure: reuse.summary,
@@ -98,7 +117,11 @@ export async function measureImage(snapshot: Snapshot, image: ToolboxImage, runs
       `Rebuild: ${runs} rounds, each one build with a unique comment appended to ${CHANGED_FILE} (a guaranteed cache miss) and one build of the unchanged context, order rotated; timed from spawning \`docker buildx build --progress=plain\` to its exit; CACHED steps read from that output.`,
     ],
     rows,
-    raw: { layers, firstBuild: { ms: image.firstBuild.ms, steps: stepsOf(image.firstBuild.progress) }, rebuilds: samples },
+    raw: {
+      layers,
+      firstBuild: { ms: image.firstBuild.ms, steps: stepsOf(image.firstBuild.progress) },
+      rebuilds: samples,
+    },
   };
 }
 

@@ -58,13 +58,17 @@ export async function breakDownLayers(image: string, base: string): Promise<Laye
 function partOf(createdBy: string): Part {
   if (/^COPY \S*\/opt\/encore /.test(createdBy)) return "encore";
   // Only what is copied there is the runner; a RUN that merely links to it (ln -s) is not.
-  if (/^COPY .* \/opt\/stagecraft-encore\/(?:node_modules|package\.json|bin|data|dist)\b/.test(createdBy)) return "runner";
+  if (/^COPY .* \/opt\/stagecraft-encore\/(?:node_modules|package\.json|bin|data|dist)\b/.test(createdBy))
+    return "runner";
   return "tooling";
 }
 
 async function history(image: string): Promise<HistoryEntry[]> {
   const out = await docker(["history", "--no-trunc", "--human=false", "--format", "{{json .}}", image]);
-  return out.trim().split("\n").map((line) => JSON.parse(line) as HistoryEntry);
+  return out
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as HistoryEntry);
 }
 
 async function addedPackages(image: string, base: string): Promise<{ name: string; bytes: number }[]> {
@@ -77,11 +81,22 @@ async function addedPackages(image: string, base: string): Promise<{ name: strin
         .map(([name, kib]) => [name, Number(kib) * 1024] as const),
     );
   const [mine, theirs] = [await list(image), await list(base)];
-  return [...mine].filter(([name]) => !theirs.has(name)).map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+  return [...mine]
+    .filter(([name]) => !theirs.has(name))
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes);
 }
 
 async function runnerModules(image: string): Promise<{ name: string; bytes: number }[]> {
-  const out = await docker(["run", "--rm", "--entrypoint", "sh", image, "-c", "cd /opt/stagecraft-encore/node_modules && for d in * @*/*; do case $d in @*/* | [!@]*) [ -e \"$d\" ] && du -sk -- \"$d\" ;; esac; done; true"]);
+  const out = await docker([
+    "run",
+    "--rm",
+    "--entrypoint",
+    "sh",
+    image,
+    "-c",
+    'cd /opt/stagecraft-encore/node_modules && for d in * @*/*; do case $d in @*/* | [!@]*) [ -e "$d" ] && du -sk -- "$d" ;; esac; done; true',
+  ]);
   return out
     .trim()
     .split("\n")

@@ -19,7 +19,13 @@ export interface RebuildSample {
   steps: BuildStep[];
 }
 
-export async function rebuild(context: string, tag: string, buildArgs: Record<string, string>, kind: RebuildSample["kind"], nonce: string): Promise<RebuildSample> {
+export async function rebuild(
+  context: string,
+  tag: string,
+  buildArgs: Record<string, string>,
+  kind: RebuildSample["kind"],
+  nonce: string,
+): Promise<RebuildSample> {
   const file = join(context, CHANGED_FILE);
   const original = readFileSync(file, "utf8");
   if (kind === "one-src-file") writeFileSync(file, `${original}\n// bench rebuild ${nonce}\n`);

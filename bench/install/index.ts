@@ -33,7 +33,11 @@ interface Round {
   off: Sample;
 }
 
-export async function measureInstall(snapshot: Snapshot, runs: number, progress: (message: string) => void): Promise<SectionResult> {
+export async function measureInstall(
+  snapshot: Snapshot,
+  runs: number,
+  progress: (message: string) => void,
+): Promise<SectionResult> {
   const rounds: Round[] = [];
   for (let round = -1; round < runs; round++) {
     progress(round < 0 ? "install: warm-up round" : `install: round ${round + 1}/${runs}`);
@@ -50,13 +54,26 @@ export async function measureInstall(snapshot: Snapshot, runs: number, progress:
   }
   const on = summarize(rounds.map((r) => r.on.toRunMs));
   const off = summarize(rounds.map((r) => r.off.toRunMs));
-  const added = summarize(pairwise(rounds.map((r) => r.on.toRunMs), rounds.map((r) => r.off.toRunMs), (a, b) => a - b));
-  const ready = summarize(pairwise(rounds.map((r) => r.on.toReadyMs), rounds.map((r) => r.off.toReadyMs), (a, b) => a - b));
+  const added = summarize(
+    pairwise(
+      rounds.map((r) => r.on.toRunMs),
+      rounds.map((r) => r.off.toRunMs),
+      (a, b) => a - b,
+    ),
+  );
+  const ready = summarize(
+    pairwise(
+      rounds.map((r) => r.on.toReadyMs),
+      rounds.map((r) => r.off.toReadyMs),
+      (a, b) => a - b,
+    ),
+  );
   const inProcess = await measureInProcess(progress);
   const rows: Row[] = [
     {
       id: "g1",
-      measurement: "g. restart with unchanged dependencies: runner launch → `encore run` spawned, install step on vs off (dist)",
+      measurement:
+        "g. restart with unchanged dependencies: runner launch → `encore run` spawned, install step on vs off (dist)",
       unit: "ms",
       candidate: { label: "install.enabled: true (up to date: skip + SDK check)", summary: on },
       baseline: { label: "install.enabled: false", summary: off },
@@ -99,23 +116,48 @@ async function measureInProcess(progress: (message: string) => void): Promise<Re
   const world = await createWorld({ nodeBinDir: dirname(process.execPath), install: true });
   try {
     // A lockfile the size of a mid-sized app's (hundreds of packages).
-    const entry = (i: number) => `    "node_modules/pkg-${i}": { "version": "1.0.${i}", "integrity": "sha512-${"x".repeat(88)}" },\n`;
+    const entry = (i: number) =>
+      `    "node_modules/pkg-${i}": { "version": "1.0.${i}", "integrity": "sha512-${"x".repeat(88)}" },\n`;
     let body = "";
     for (let i = 0; body.length < LOCKFILE_KIB * 1024; i++) body += entry(i);
-    writeFileSync(join(world.app, "package-lock.json"), `{\n  "lockfileVersion": 3,\n  "packages": {\n${body}    "": {}\n  }\n}\n`);
-    const inspected = inspectInstall({ appRoot: world.app, boundary: world.app, enabled: true, nodeMajor: nodeMajorOf() });
+    writeFileSync(
+      join(world.app, "package-lock.json"),
+      `{\n  "lockfileVersion": 3,\n  "packages": {\n${body}    "": {}\n  }\n}\n`,
+    );
+    const inspected = inspectInstall({
+      appRoot: world.app,
+      boundary: world.app,
+      enabled: true,
+      nodeMajor: nodeMajorOf(),
+    });
     if (!inspected.ok) throw new Error(inspected.message);
     writeMarker(inspected.inspection.choice.root, inspected.inspection.fingerprint);
-    const log = createLogger({ level: "info", format: "json", color: false, stream: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+    const log = createLogger({
+      level: "info",
+      format: "json",
+      color: false,
+      stream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    });
     const never = stopRequest([new AbortController().signal]);
     const env = { PATH: world.env.PATH ?? "" };
     const samples: number[] = [];
     for (let i = -IN_PROCESS_RUNS / 10; i < IN_PROCESS_RUNS; i++) {
       const started = performance.now();
-      const step = prepareInstall({ settings: { enabled: true, timeoutMs: 60_000 }, appRoot: world.app, boundary: world.app, env, operation: "dev" });
+      const step = prepareInstall({
+        settings: { enabled: true, timeoutMs: 60_000 },
+        appRoot: world.app,
+        boundary: world.app,
+        env,
+        operation: "dev",
+      });
       if (step.spec) throw new Error(`the install would run: ${step.inspection.decision.reason}`);
       await runInstall(step, "dev", log, never);
-      await checkInstalledSdk({ kind: "check-sdk", appRoot: world.app, manager: "npm", encore: "encore" }, "dev", log, async () => DOUBLE_VERSION);
+      await checkInstalledSdk(
+        { kind: "check-sdk", appRoot: world.app, manager: "npm", encore: "encore" },
+        "dev",
+        log,
+        async () => DOUBLE_VERSION,
+      );
       if (i >= 0) samples.push(performance.now() - started);
     }
     return summarize(samples);
@@ -129,10 +171,18 @@ async function installWorld(snapshot: Snapshot, install: boolean): Promise<World
   // The double's install root, with the release file the image's install step writes.
   const root = join(world.dir, "encore");
   cpSync(dirname(snapshot.doubleBin), root, { recursive: true });
-  writeFileSync(join(root, "encore-release.json"), JSON.stringify({ version: DOUBLE_VERSION, target: "linux_amd64", sha256: "bench" }));
+  writeFileSync(
+    join(root, "encore-release.json"),
+    JSON.stringify({ version: DOUBLE_VERSION, target: "linux_amd64", sha256: "bench" }),
+  );
   world.env.PATH = `${join(root, "bin")}:${world.env.PATH}`;
   if (install) {
-    const inspected = inspectInstall({ appRoot: world.app, boundary: world.app, enabled: true, nodeMajor: nodeMajorOf() });
+    const inspected = inspectInstall({
+      appRoot: world.app,
+      boundary: world.app,
+      enabled: true,
+      nodeMajor: nodeMajorOf(),
+    });
     if (!inspected.ok) throw new Error(inspected.message);
     writeMarker(inspected.inspection.choice.root, inspected.inspection.fingerprint);
   }
@@ -141,11 +191,22 @@ async function installWorld(snapshot: Snapshot, install: boolean): Promise<World
 
 async function restart(snapshot: Snapshot, world: WorldDescription): Promise<Sample> {
   const port = await freePort();
-  const observed = new Observed({ command: [process.execPath, join(snapshot.distDir, "bin", "stagecraft-encore.js"), "dev", "--listen", `127.0.0.1:${port}`], cwd: world.app, env: world.env });
+  const observed = new Observed({
+    command: [
+      process.execPath,
+      join(snapshot.distDir, "bin", "stagecraft-encore.js"),
+      "dev",
+      "--listen",
+      `127.0.0.1:${port}`,
+    ],
+    cwd: world.app,
+    env: world.env,
+  });
   try {
     const run = await observed.waitForLine(/starting encore run/, TIMEOUT_MS);
     const ready = await observed.waitForLine(/dev server ready at /, TIMEOUT_MS);
-    if (/installing packages/.test(observed.tail())) throw new Error(`the install ran although nothing changed:\n${observed.tail()}`);
+    if (/installing packages/.test(observed.tail()))
+      throw new Error(`the install ran although nothing changed:\n${observed.tail()}`);
     observed.kill("SIGTERM");
     await observed.exited;
     return { toRunMs: run.at - observed.launchedAt, toReadyMs: ready.at - observed.launchedAt };

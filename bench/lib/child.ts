@@ -57,7 +57,10 @@ export class Observed {
     const seen = this.#seen.find((arrival) => pattern.test(arrival.line));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${this.tail()}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${this.tail()}`)),
+        timeoutMs,
+      );
       this.#waiters.push({
         pattern,
         resolve: (arrival) => {

@@ -20,7 +20,9 @@ export async function docker(args: readonly string[], options: { input?: string 
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`docker ${args.join(" ")} exited ${code}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`docker ${args.join(" ")} exited ${code}`)),
+    );
     child.stdin.end(options.input);
   });
 }
@@ -51,7 +53,11 @@ export async function waitForQuietBuilder(maxMs = 300_000): Promise<number> {
 }
 
 /** `docker buildx build --progress=plain`, timed from spawn to exit (after any other build on the machine has finished). */
-export async function buildImage(context: string, tag: string, buildArgs: Record<string, string>): Promise<BuildResult> {
+export async function buildImage(
+  context: string,
+  tag: string,
+  buildArgs: Record<string, string>,
+): Promise<BuildResult> {
   await waitForQuietBuilder();
   const args = ["buildx", "build", "--progress=plain", "-t", tag];
   for (const [key, value] of Object.entries(buildArgs)) args.push("--build-arg", `${key}=${value}`);
@@ -72,7 +78,9 @@ export async function buildImage(context: string, tag: string, buildArgs: Record
 }
 
 export async function serverVersion(): Promise<{ engine: string; client: string; buildx: string }> {
-  const [engine, client] = (await docker(["version", "--format", "{{.Server.Version}} {{.Client.Version}}"])).trim().split(" ");
+  const [engine, client] = (await docker(["version", "--format", "{{.Server.Version}} {{.Client.Version}}"]))
+    .trim()
+    .split(" ");
   const buildx = (await docker(["buildx", "version"])).trim();
   return { engine: engine ?? "?", client: client ?? "?", buildx };
 }

@@ -29,7 +29,8 @@ export function takeSnapshot(root: string, workDir: string, rev: string | undefi
   const distDir = join(workDir, "dist-install");
   for (const d of [dir, distDir]) rmSync(d, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const git = (...args: string[]) => execFileSync("git", ["-C", root, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", root, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
   const commit = git("rev-parse", rev ?? "HEAD").trim();
   let source: Source;
   if (rev) {
@@ -63,8 +64,19 @@ export function takeSnapshot(root: string, workDir: string, rev: string | undefi
   const version = "1.56.4";
   const arch = process.arch === "arm64" ? "arm64" : "amd64";
   mkdirSync(join(dir, "vendor", "encore"), { recursive: true });
-  const sha256 = execFileSync("sh", [join(dir, "test", "fixtures", "encore", "pack.sh"), version, arch, join(dir, "vendor", "encore")], { encoding: "utf8" }).trim();
+  const sha256 = execFileSync(
+    "sh",
+    [join(dir, "test", "fixtures", "encore", "pack.sh"), version, arch, join(dir, "vendor", "encore")],
+    { encoding: "utf8" },
+  ).trim();
   const imageRunner = /^RUNNER=(\S+)$/m.exec(readFileSync(join(dir, "entrypoint.sh"), "utf8"))?.[1];
   if (!imageRunner) throw new Error("entrypoint.sh has no RUNNER= line; update bench/lib/snapshot.ts");
-  return { source, dir, distDir, doubleBin: join(dir, "test", "fixtures", "encore", "bin"), encoreTarball: { version, arch, sha256 }, imageRunner };
+  return {
+    source,
+    dir,
+    distDir,
+    doubleBin: join(dir, "test", "fixtures", "encore", "bin"),
+    encoreTarball: { version, arch, sha256 },
+    imageRunner,
+  };
 }

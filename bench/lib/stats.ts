@@ -17,7 +17,11 @@ export function summarize(samples: readonly number[]): Summary {
 }
 
 /** Pairwise differences (candidate[i] - baseline[i]) of runs taken back to back. */
-export function pairwise(candidate: readonly number[], baseline: readonly number[], op: (a: number, b: number) => number): number[] {
+export function pairwise(
+  candidate: readonly number[],
+  baseline: readonly number[],
+  op: (a: number, b: number) => number,
+): number[] {
   const n = Math.min(candidate.length, baseline.length);
   return Array.from({ length: n }, (_, i) => op(candidate[i]!, baseline[i]!));
 }
@@ -34,12 +38,17 @@ export type Unit = "ms" | "s" | "MB" | "lines/s" | "x" | "%";
 export function formatValue(value: number, unit: Unit, withUnit = true): string {
   if (!Number.isFinite(value)) return "—";
   const text =
-    unit === "ms" ? value.toFixed(Math.abs(value) < 10 ? 1 : 0)
-    : unit === "s" ? value.toFixed(2)
-    : unit === "MB" ? value.toFixed(1)
-    : unit === "lines/s" ? Math.round(value).toLocaleString("en-US")
-    : unit === "x" ? value.toFixed(3)
-    : value.toFixed(1);
+    unit === "ms"
+      ? value.toFixed(Math.abs(value) < 10 ? 1 : 0)
+      : unit === "s"
+        ? value.toFixed(2)
+        : unit === "MB"
+          ? value.toFixed(1)
+          : unit === "lines/s"
+            ? Math.round(value).toLocaleString("en-US")
+            : unit === "x"
+              ? value.toFixed(3)
+              : value.toFixed(1);
   if (!withUnit) return text;
   return unit === "x" ? `${text}×` : unit === "%" ? `${text}%` : `${text} ${unit}`;
 }

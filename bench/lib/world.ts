@@ -51,13 +51,26 @@ export async function createWorld(options: WorldOptions): Promise<WorldDescripti
   const home = join(dir, "home");
   // The SDK, as an install would leave it: the double's compile needs it to resolve.
   mkdirSync(join(app, "node_modules", "encore.dev"), { recursive: true });
-  writeFileSync(join(app, "node_modules", "encore.dev", "package.json"), '{"name": "encore.dev", "version": "1.56.4"}\n');
+  writeFileSync(
+    join(app, "node_modules", "encore.dev", "package.json"),
+    '{"name": "encore.dev", "version": "1.56.4"}\n',
+  );
   mkdirSync(join(home, ".config", "encore"), { recursive: true });
-  const encoreApp = options.linked ? '{\n  "id": "bench-app-x7k2",\n  "lang": "typescript"\n}\n' : '{\n  "lang": "typescript"\n}\n';
+  const encoreApp = options.linked
+    ? '{\n  "id": "bench-app-x7k2",\n  "lang": "typescript"\n}\n'
+    : '{\n  "lang": "typescript"\n}\n';
   writeFileSync(join(app, "encore.app"), encoreApp);
   // encore.dev matches the CLI and node_modules exists, so the double runs no `npm install`.
-  writeFileSync(join(app, "package.json"), '{\n  "name": "bench-app",\n  "type": "module",\n  "dependencies": { "encore.dev": "1.56.4" }\n}\n');
-  writeFileSync(join(app, ".env.local"), Object.entries(options.envFile ?? {}).map(([k, v]) => `${k}=${v}\n`).join(""));
+  writeFileSync(
+    join(app, "package.json"),
+    '{\n  "name": "bench-app",\n  "type": "module",\n  "dependencies": { "encore.dev": "1.56.4" }\n}\n',
+  );
+  writeFileSync(
+    join(app, ".env.local"),
+    Object.entries(options.envFile ?? {})
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
+  );
   writeFileSync(
     join(app, "stagecraft.yml"),
     [
@@ -75,12 +88,18 @@ export async function createWorld(options: WorldOptions): Promise<WorldDescripti
   );
   if (options.linked) {
     // `encore auth login` stores its OAuth token as JSON; the double checks that it exists.
-    writeFileSync(join(home, ".config", "encore", ".auth_token"), JSON.stringify({ access_token: "bench", token_type: "Bearer", actor: "bench" }), { mode: 0o600 });
+    writeFileSync(
+      join(home, ".config", "encore", ".auth_token"),
+      JSON.stringify({ access_token: "bench", token_type: "Bearer", actor: "bench" }),
+      { mode: 0o600 },
+    );
   }
   // Each world's daemon serves its dashboard and MCP on ports of its own.
   const [dashboard, mcp] = [await freePort(), await freePort()];
   const log = join(dir, "encore-calls.jsonl");
-  const path = [options.encoreBinDir, options.nodeBinDir, "/usr/local/bin", "/usr/bin", "/bin"].filter(Boolean).join(":");
+  const path = [options.encoreBinDir, options.nodeBinDir, "/usr/local/bin", "/usr/bin", "/bin"]
+    .filter(Boolean)
+    .join(":");
   return {
     dir,
     app,
@@ -114,7 +133,9 @@ export function readCallLog(file: string): CallLogEntry[] {
 }
 
 /** The double's secret store: `{app: {NAME: [{id, selector, sha256, updatedAt}]}}`. */
-export function readSecretStore(home: string): Record<string, Record<string, { selector: string[]; sha256: string }[]>> {
+export function readSecretStore(
+  home: string,
+): Record<string, Record<string, { selector: string[]; sha256: string }[]>> {
   const file = join(home, ".config", "encore", "double-secrets.json");
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
 }

@@ -20,7 +20,11 @@ interface PlatformRaw {
   failures: { subject: string; round: number; error: string }[];
 }
 
-export async function measureLifecycle(platforms: Platform[], runs: number, progress: (message: string) => void): Promise<SectionResult> {
+export async function measureLifecycle(
+  platforms: Platform[],
+  runs: number,
+  progress: (message: string) => void,
+): Promise<SectionResult> {
   const raws: PlatformRaw[] = [];
   const rows: Row[] = [];
   const errors: string[] = [];
@@ -53,12 +57,26 @@ export async function measureLifecycle(platforms: Platform[], runs: number, prog
   };
 }
 
-async function measurePlatform(platform: Platform, runs: number, progress: (message: string) => void): Promise<PlatformRaw> {
-  const raw: PlatformRaw = { platform: platform.id, title: platform.title, method: platform.method, warmup: {}, samples: {}, failures: [] };
+async function measurePlatform(
+  platform: Platform,
+  runs: number,
+  progress: (message: string) => void,
+): Promise<PlatformRaw> {
+  const raw: PlatformRaw = {
+    platform: platform.id,
+    title: platform.title,
+    method: platform.method,
+    warmup: {},
+    samples: {},
+    failures: [],
+  };
   for (const subject of platform.subjects) {
     raw.samples[subject.id] = [];
     const warm = await attempt(subject, -1, raw);
-    if (!warm) throw new Error(`${platform.title}: ${subject.label} failed its warm-up twice:\n${raw.failures.map((f) => f.error).join("\n")}`);
+    if (!warm)
+      throw new Error(
+        `${platform.title}: ${subject.label} failed its warm-up twice:\n${raw.failures.map((f) => f.error).join("\n")}`,
+      );
     raw.warmup[subject.id] = warm;
     if (subject.subject === "runner") checkArgv(subject, warm);
   }
@@ -77,10 +95,15 @@ async function attempt(subject: TrialSubject, round: number, raw: PlatformRaw): 
   for (let i = 0; i < 2; i++) {
     try {
       const result = await subject.run();
-      if (subject.subject === "runner" && result.exit.code !== 0) throw new Error(`runner exited ${result.exit.code ?? result.exit.signal} after SIGTERM`);
+      if (subject.subject === "runner" && result.exit.code !== 0)
+        throw new Error(`runner exited ${result.exit.code ?? result.exit.signal} after SIGTERM`);
       return result;
     } catch (error) {
-      raw.failures.push({ subject: subject.id, round, error: String(error instanceof Error ? error.message : error).slice(0, 2000) });
+      raw.failures.push({
+        subject: subject.id,
+        round,
+        error: String(error instanceof Error ? error.message : error).slice(0, 2000),
+      });
     }
   }
   return undefined;
@@ -89,7 +112,9 @@ async function attempt(subject: TrialSubject, round: number, raw: PlatformRaw): 
 function checkArgv(subject: TrialSubject, result: TrialResult): void {
   const want = RUN_ARGV.map((arg) => arg.replace("{port}", String(result.port)));
   if (JSON.stringify(result.runArgv) !== JSON.stringify(want)) {
-    throw new Error(`${subject.label} ran encore with ${JSON.stringify(result.runArgv)}; the baseline uses ${JSON.stringify(want)}. Update RUN_ARGV in bench/lifecycle/platforms.ts.`);
+    throw new Error(
+      `${subject.label} ran encore with ${JSON.stringify(result.runArgv)}; the baseline uses ${JSON.stringify(want)}. Update RUN_ARGV in bench/lifecycle/platforms.ts.`,
+    );
   }
 }
 
@@ -104,11 +129,24 @@ function rowsOf(platform: Platform, raw: PlatformRaw): Row[] {
       c: summarize(samples.map((s) => s[key])),
       b: summarize(baseline.map((s) => s[key])),
     });
-    const overheadRow = (id: string, measurement: string, key: "spawnMs" | "readyMs" | "stopMs", goalMs: number, goal: string, notes: string): Row => {
+    const overheadRow = (
+      id: string,
+      measurement: string,
+      key: "spawnMs" | "readyMs" | "stopMs",
+      goalMs: number,
+      goal: string,
+      notes: string,
+    ): Row => {
       const { c, b } = pick(key);
       const added = c.median - b.median;
       // Back-to-back runs of the same round, subtracted: less sensitive to load that drifts over the run.
-      const paired = summarize(pairwise(samples.map((x) => x[key]), baseline.map((x) => x[key]), (x, y) => x - y));
+      const paired = summarize(
+        pairwise(
+          samples.map((x) => x[key]),
+          baseline.map((x) => x[key]),
+          (x, y) => x - y,
+        ),
+      );
       return {
         id: `${id}/${platform.id}/${subject.id}`,
         measurement: `${measurement} — ${where}`,
@@ -119,12 +157,38 @@ function rowsOf(platform: Platform, raw: PlatformRaw): Row[] {
         goal,
         verdict: c.n > 0 && b.n > 0 && added <= goalMs ? "MET" : "MISSED",
         figure: `runner adds ${formatValue(added, "ms")} at the median`,
-        notes: [`paired per round (runner − baseline of the same round): median ${formatSigned(paired.median, "ms")} [${formatSigned(paired.min, "ms")} … ${formatSigned(paired.max, "ms")}]`, notes, subject.note].filter(Boolean).join("; "),
+        notes: [
+          `paired per round (runner − baseline of the same round): median ${formatSigned(paired.median, "ms")} [${formatSigned(paired.min, "ms")} … ${formatSigned(paired.max, "ms")}]`,
+          notes,
+          subject.note,
+        ]
+          .filter(Boolean)
+          .join("; "),
       };
     };
-    rows.push(overheadRow("a1", "a. start-up: launch → `encore run` spawned", "spawnMs", GOAL_STARTUP_MS, `≤ +${GOAL_STARTUP_MS} ms`, breakdown(samples, baseline)));
-    rows.push(overheadRow("a2", "a. start-up: launch → ready", "readyMs", GOAL_STARTUP_MS, `≤ +${GOAL_STARTUP_MS} ms`, ""));
-    rows.push(overheadRow("b", "b. stop: signal → exited", "stopMs", GOAL_STOP_MS, `≤ +${GOAL_STOP_MS} ms beyond the double's own exit`, stopBreakdown(samples)));
+    rows.push(
+      overheadRow(
+        "a1",
+        "a. start-up: launch → `encore run` spawned",
+        "spawnMs",
+        GOAL_STARTUP_MS,
+        `≤ +${GOAL_STARTUP_MS} ms`,
+        breakdown(samples, baseline),
+      ),
+    );
+    rows.push(
+      overheadRow("a2", "a. start-up: launch → ready", "readyMs", GOAL_STARTUP_MS, `≤ +${GOAL_STARTUP_MS} ms`, ""),
+    );
+    rows.push(
+      overheadRow(
+        "b",
+        "b. stop: signal → exited",
+        "stopMs",
+        GOAL_STOP_MS,
+        `≤ +${GOAL_STOP_MS} ms beyond the double's own exit`,
+        stopBreakdown(samples),
+      ),
+    );
     const { c, b } = pick("readinessMs");
     rows.push({
       id: `e/${platform.id}/${subject.id}`,
@@ -148,7 +212,11 @@ function breakdown(samples: TrialResult[], baseline: TrialResult[]): string {
   const med = (xs: number[]) => summarize(xs).median;
   const firstCall = med(version.map((c) => c.startMs));
   const doubleBoot = med(baseline.map((s) => s.spawnMs));
-  const runAfterVersion = med(samples.map((s) => s.spawnMs - (s.calls.find((c) => c.argv === "version")?.startMs ?? Number.NaN)).filter(Number.isFinite));
+  const runAfterVersion = med(
+    samples
+      .map((s) => s.spawnMs - (s.calls.find((c) => c.argv === "version")?.startMs ?? Number.NaN))
+      .filter(Number.isFinite),
+  );
   return `medians: the runner's first encore call (\`encore version\`) is logged ${formatValue(firstCall, "ms")} after launch, of which about ${formatValue(doubleBoot, "ms")} is the double's own start-up (the baseline column), so the runner spends about ${formatValue(firstCall - doubleBoot, "ms")} before its first spawn; \`encore run\` is logged ${formatValue(runAfterVersion, "ms")} after \`encore version\``;
 }
 

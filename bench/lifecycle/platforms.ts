@@ -48,9 +48,31 @@ export async function hostPlatform(snapshot: Snapshot): Promise<Platform> {
     title: "host",
     method: "Spawned by the bench on the host; one project and HOME (a warm encore daemon) shared by all subjects.",
     subjects: [
-      { id: "direct", subject: "direct", label: "encore run (double) directly", run: () => runTrial(spec("direct", [join(snapshot.doubleBin, "encore"), ...RUN_ARGV])) },
-      { id: "runner-tsx", subject: "runner", label: "stagecraft-encore dev (tsx)", note: "tsx is what a clone runs after `npm ci` without `npm run build`; the image ships the built dist/ (the dist rows)", run: () => runTrial(spec("runner", [process.execPath, join(snapshot.dir, "bin", "stagecraft-encore.js"), ...RUNNER_ARGS])) },
-      { id: "runner-dist", subject: "runner", label: "stagecraft-encore dev (dist)", run: () => runTrial(spec("runner", [process.execPath, join(snapshot.distDir, "bin", "stagecraft-encore.js"), ...RUNNER_ARGS])) },
+      {
+        id: "direct",
+        subject: "direct",
+        label: "encore run (double) directly",
+        run: () => runTrial(spec("direct", [join(snapshot.doubleBin, "encore"), ...RUN_ARGV])),
+      },
+      {
+        id: "runner-tsx",
+        subject: "runner",
+        label: "stagecraft-encore dev (tsx)",
+        note: "tsx is what a clone runs after `npm ci` without `npm run build`; the image ships the built dist/ (the dist rows)",
+        run: () =>
+          runTrial(
+            spec("runner", [process.execPath, join(snapshot.dir, "bin", "stagecraft-encore.js"), ...RUNNER_ARGS]),
+          ),
+      },
+      {
+        id: "runner-dist",
+        subject: "runner",
+        label: "stagecraft-encore dev (dist)",
+        run: () =>
+          runTrial(
+            spec("runner", [process.execPath, join(snapshot.distDir, "bin", "stagecraft-encore.js"), ...RUNNER_ARGS]),
+          ),
+      },
     ],
     dispose: async () => removeWorld(world),
   };
@@ -63,12 +85,45 @@ export async function hostPlatform(snapshot: Snapshot): Promise<Platform> {
  */
 export async function imageExecPlatform(image: string, harnessRoot: string, runner: string): Promise<Platform> {
   const name = `stagecraft-bench-${process.pid}`;
-  await docker(["run", "-d", "--rm", "--name", name, "--user", "node", "--entrypoint", "/usr/bin/tini",
-    "-v", `${join(harnessRoot, "bench")}:/harness/bench:ro`, "-v", `${join(harnessRoot, "package.json")}:/harness/package.json:ro`,
-    image, "-s", "--", "sleep", "infinity"]);
+  await docker([
+    "run",
+    "-d",
+    "--rm",
+    "--name",
+    name,
+    "--user",
+    "node",
+    "--entrypoint",
+    "/usr/bin/tini",
+    "-v",
+    `${join(harnessRoot, "bench")}:/harness/bench:ro`,
+    "-v",
+    `${join(harnessRoot, "package.json")}:/harness/package.json:ro`,
+    image,
+    "-s",
+    "--",
+    "sleep",
+    "infinity",
+  ]);
   const remote = async <T>(command: string, input: unknown): Promise<T> =>
-    JSON.parse(await docker(["exec", "-u", "node", "-w", "/tmp", name, "node", "/harness/bench/lifecycle/remote.ts", command, JSON.stringify(input)])) as T;
-  const world = await remote<WorldDescription>("world", { nodeBinDir: "/usr/local/bin", encoreBinDir: "/opt/encore/bin" } satisfies WorldOptions);
+    JSON.parse(
+      await docker([
+        "exec",
+        "-u",
+        "node",
+        "-w",
+        "/tmp",
+        name,
+        "node",
+        "/harness/bench/lifecycle/remote.ts",
+        command,
+        JSON.stringify(input),
+      ]),
+    ) as T;
+  const world = await remote<WorldDescription>("world", {
+    nodeBinDir: "/usr/local/bin",
+    encoreBinDir: "/opt/encore/bin",
+  } satisfies WorldOptions);
   const spec = (subject: Subject, command: string[]): TrialSpec => ({
     subject,
     command,
@@ -83,8 +138,18 @@ export async function imageExecPlatform(image: string, harnessRoot: string, runn
     title: "image (docker exec)",
     method: `One toolbox container kept running (tini as PID 1, user node); each trial is timed inside it by bench/lifecycle/remote.ts, so container start-up and docker exec are excluded. Runner started as entrypoint.sh starts it (node ${runner} dev); baseline /opt/encore/bin/encore run.`,
     subjects: [
-      { id: "direct", subject: "direct", label: "encore run (double) directly", run: () => remote<TrialResult>("trial", spec("direct", ["/opt/encore/bin/encore", ...RUN_ARGV])) },
-      { id: "runner-dist", subject: "runner", label: "stagecraft-encore dev (dist)", run: () => remote<TrialResult>("trial", spec("runner", ["node", runner, ...RUNNER_ARGS])) },
+      {
+        id: "direct",
+        subject: "direct",
+        label: "encore run (double) directly",
+        run: () => remote<TrialResult>("trial", spec("direct", ["/opt/encore/bin/encore", ...RUN_ARGV])),
+      },
+      {
+        id: "runner-dist",
+        subject: "runner",
+        label: "stagecraft-encore dev (dist)",
+        run: () => remote<TrialResult>("trial", spec("runner", ["node", runner, ...RUNNER_ARGS])),
+      },
     ],
     dispose: async () => {
       await docker(["rm", "-f", name]).catch(() => "");
@@ -104,11 +169,27 @@ export async function imageRunPlatform(image: string): Promise<Platform> {
   // node (uid 1000) must own the project, or the entrypoint would remap it.
   chownTree(world.dir, 1000, 1000);
   const [dashboard, mcp] = [await freePort(), await freePort()];
-  const hostEnv = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const hostEnv = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const base = (): string[] => [
-    "docker", "run", "--rm", "--network", "host", "-v", `${world.app}:/workspace`,
-    "-e", "NO_COLOR=1", "-e", "ENCORE_DOUBLE_LOG=/workspace/encore-calls.jsonl", "-e", "ENCORE_DOUBLE_SCENARIO={}",
-    "-e", `ENCORE_DEVDASH_LISTEN_ADDR=127.0.0.1:${dashboard}`, "-e", `ENCORE_MCPSSE_LISTEN_ADDR=127.0.0.1:${mcp}`,
+    "docker",
+    "run",
+    "--rm",
+    "--network",
+    "host",
+    "-v",
+    `${world.app}:/workspace`,
+    "-e",
+    "NO_COLOR=1",
+    "-e",
+    "ENCORE_DOUBLE_LOG=/workspace/encore-calls.jsonl",
+    "-e",
+    "ENCORE_DOUBLE_SCENARIO={}",
+    "-e",
+    `ENCORE_DEVDASH_LISTEN_ADDR=127.0.0.1:${dashboard}`,
+    "-e",
+    `ENCORE_MCPSSE_LISTEN_ADDR=127.0.0.1:${mcp}`,
     image,
   ];
   const trial = async (subject: Subject, args: string[]): Promise<TrialResult> => {
@@ -127,10 +208,21 @@ export async function imageRunPlatform(image: string): Promise<Platform> {
   return {
     id: "image-run",
     title: "image (docker run)",
-    method: "A fresh container per trial (cold encore daemon in both), --network host; timed on the host from spawning `docker run` to the awaited line, and from signalling the docker client to its exit.",
+    method:
+      "A fresh container per trial (cold encore daemon in both), --network host; timed on the host from spawning `docker run` to the awaited line, and from signalling the docker client to its exit.",
     subjects: [
-      { id: "direct", subject: "direct", label: "docker run IMAGE encore run …", run: () => trial("direct", ["encore", ...RUN_ARGV]) },
-      { id: "runner-dist", subject: "runner", label: "docker run IMAGE dev", run: () => trial("runner", [...RUNNER_ARGS]) },
+      {
+        id: "direct",
+        subject: "direct",
+        label: "docker run IMAGE encore run …",
+        run: () => trial("direct", ["encore", ...RUN_ARGV]),
+      },
+      {
+        id: "runner-dist",
+        subject: "runner",
+        label: "docker run IMAGE dev",
+        run: () => trial("runner", [...RUNNER_ARGS]),
+      },
     ],
     dispose: async () => {
       // The container wrote as uid 1000; the bench runs as root and can remove it all.
@@ -144,4 +236,3 @@ function chownTree(path: string, uid: number, gid: number): void {
   if (!statSync(path).isDirectory()) return;
   for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
 }
-

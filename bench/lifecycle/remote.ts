@@ -8,7 +8,12 @@ import { createWorld, type WorldOptions } from "../lib/world.ts";
 
 const [command, json] = process.argv.slice(2);
 const input = JSON.parse(json ?? "{}");
-const output = command === "world" ? await createWorld(input as WorldOptions) : command === "trial" ? await runTrial(input as TrialSpec) : undefined;
+const output =
+  command === "world"
+    ? await createWorld(input as WorldOptions)
+    : command === "trial"
+      ? await runTrial(input as TrialSpec)
+      : undefined;
 if (output === undefined) {
   process.stderr.write(`usage: remote.ts world|trial <json>\n`);
   process.exitCode = 2;

@@ -72,7 +72,13 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
     const stopAt = performance.now();
     observed.kill(spec.stopSignal);
     const exit = await withTimeout(observed.exited, spec.timeoutMs, "exit after the stop signal");
-    return summarizeTrial(spec, port, observed, { bannerAt, readyAt, stopAt, exitAt: exit.at }, { code: exit.code, signal: exit.signal });
+    return summarizeTrial(
+      spec,
+      port,
+      observed,
+      { bannerAt, readyAt, stopAt, exitAt: exit.at },
+      { code: exit.code, signal: exit.signal },
+    );
   } finally {
     await ensureExited(observed);
   }
@@ -87,9 +93,12 @@ function summarizeTrial(
 ): TrialResult {
   const entries = readCallLog(spec.log).filter((entry) => entry.time >= Math.floor(observed.launchedEpochMs) - 1);
   const listen = `:${port}`;
-  const run = entries.find((entry) => entry.event === "call" && entry.argv?.[0] === "run" && entry.argv.some((arg) => arg.endsWith(listen)));
+  const run = entries.find(
+    (entry) => entry.event === "call" && entry.argv?.[0] === "run" && entry.argv.some((arg) => arg.endsWith(listen)),
+  );
   if (!run) throw new Error(`the double logged no \`encore run\` on port ${port} (${spec.log})`);
-  const after = (pid: number, event: string) => entries.find((entry) => entry.pid === pid && entry.event === event && entry.time >= run.time);
+  const after = (pid: number, event: string) =>
+    entries.find((entry) => entry.pid === pid && entry.event === event && entry.time >= run.time);
   const signal = after(run.pid, "signal");
   const doubleExit = after(run.pid, "exit");
   const epoch = (ms: number) => ms - observed.launchedEpochMs;
@@ -143,6 +152,8 @@ function answers(host: string, port: number): Promise<boolean> {
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what} (${ms} ms)`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what} (${ms} ms)`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -58,7 +58,13 @@ export class FloodCheck {
       if (text.startsWith("flood done", end - 10)) {
         if (++this.#done === this.#streams) {
           this.doneAt = performance.now();
-          this.#resolve({ perStream: this.perStream, bytes: this.bytes, otherLines: this.otherLines, firstAt: this.firstAt, doneAt: this.doneAt });
+          this.#resolve({
+            perStream: this.perStream,
+            bytes: this.bytes,
+            otherLines: this.otherLines,
+            firstAt: this.firstAt,
+            doneAt: this.doneAt,
+          });
         }
       } else {
         this.otherLines++;

@@ -39,8 +39,16 @@ interface RelaySample {
   exitCode: number | null;
 }
 
-export async function measureRelay(snapshot: Snapshot, runs: number, progress: (message: string) => void): Promise<SectionResult> {
-  const world = await createWorld({ encoreBinDir: snapshot.doubleBin, nodeBinDir: dirname(process.execPath), scenario: SCENARIO });
+export async function measureRelay(
+  snapshot: Snapshot,
+  runs: number,
+  progress: (message: string) => void,
+): Promise<SectionResult> {
+  const world = await createWorld({
+    encoreBinDir: snapshot.doubleBin,
+    nodeBinDir: dirname(process.execPath),
+    scenario: SCENARIO,
+  });
   const samples: Record<Method, RelaySample[]> = { runner: [], minimal: [] };
   const stalled: Record<Method, StalledSample[]> = { runner: [], minimal: [] };
   try {
@@ -95,7 +103,10 @@ export async function measureRelay(snapshot: Snapshot, runs: number, progress: (
       id: "d3",
       measurement: "d. log relay: lines lost or out of order within a stream (sequence numbers)",
       unit: "x",
-      candidate: { label: "stagecraft-encore dev (dist)", summary: summarize(samples.runner.map((s) => s.lost + s.outOfOrder)) },
+      candidate: {
+        label: "stagecraft-encore dev (dist)",
+        summary: summarize(samples.runner.map((s) => s.lost + s.outOfOrder)),
+      },
       baseline: { label: "minimal relay", summary: summarize(samples.minimal.map((s) => s.lost + s.outOfOrder)) },
       overhead: "",
       goal: "0",
@@ -107,7 +118,10 @@ export async function measureRelay(snapshot: Snapshot, runs: number, progress: (
       measurement: `d. log relay: peak RSS while the reader stalls for ${STALL_MS / 1000} s mid-flood`,
       unit: "MB",
       candidate: { label: "stagecraft-encore dev (dist)", summary: stalledRss },
-      baseline: { label: "minimal relay (no backpressure)", summary: summarize(stalled.minimal.map((s) => s.stalledRssMb)) },
+      baseline: {
+        label: "minimal relay (no backpressure)",
+        summary: summarize(stalled.minimal.map((s) => s.stalledRssMb)),
+      },
       overhead: formatSigned(stalledRss.median - summarize(stalled.minimal.map((s) => s.stalledRssMb)).median, "MB"),
       goal: `≤ ${GOAL_RSS_MB} MB, no line lost`,
       verdict: stalledRss.max <= GOAL_RSS_MB && stalled.runner.every((s) => s.lost === 0) ? "MET" : "MISSED",
@@ -134,8 +148,22 @@ async function relayOnce(snapshot: Snapshot, world: WorldDescription, method: Me
   const command =
     method === "runner"
       ? [join(snapshot.distDir, "bin", "stagecraft-encore.js"), "dev", "--listen", listen]
-      : [MINIMAL_RELAY, join(snapshot.doubleBin, "encore"), "run", "--debug", "--verbose", "--watch", "--listen", listen, "--browser=never"];
-  const child = spawn(process.execPath, command, { cwd: world.app, env: world.env, stdio: ["ignore", "ignore", "pipe"] });
+      : [
+          MINIMAL_RELAY,
+          join(snapshot.doubleBin, "encore"),
+          "run",
+          "--debug",
+          "--verbose",
+          "--watch",
+          "--listen",
+          listen,
+          "--browser=never",
+        ];
+  const child = spawn(process.execPath, command, {
+    cwd: world.app,
+    env: world.env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const check = new FloodCheck(2);
   child.stderr!.on("data", (chunk: Buffer) => check.push(chunk));
@@ -143,7 +171,9 @@ async function relayOnce(snapshot: Snapshot, world: WorldDescription, method: Me
     const result = await Promise.race([
       check.finished,
       exited.then((code) => Promise.reject(new Error(`${method} exited (${code}) before the flood was done`))),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${method}: flood not done in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`${method}: flood not done in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
+      ),
     ]);
     const peakRssMb = peakRss(child);
     const cpuSeconds = cpuTime(child);
@@ -158,7 +188,11 @@ async function relayOnce(snapshot: Snapshot, world: WorldDescription, method: Me
   }
 }
 
-function sampleOf(method: Method, result: FloodResult, exitCode: number | null): Omit<RelaySample, "peakRssMb" | "cpuSeconds"> {
+function sampleOf(
+  method: Method,
+  result: FloodResult,
+  exitCode: number | null,
+): Omit<RelaySample, "peakRssMb" | "cpuSeconds"> {
   const { stdout, stderr } = result.perStream;
   const lines = stdout.lines + stderr.lines;
   const seconds = (result.doneAt - result.firstAt) / 1000;

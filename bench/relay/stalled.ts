@@ -22,13 +22,33 @@ export interface StalledSample {
   lost: number;
 }
 
-export async function stalledOnce(snapshot: Snapshot, world: WorldDescription, method: "runner" | "minimal", minimalRelay: string, expectedLines: number): Promise<StalledSample> {
+export async function stalledOnce(
+  snapshot: Snapshot,
+  world: WorldDescription,
+  method: "runner" | "minimal",
+  minimalRelay: string,
+  expectedLines: number,
+): Promise<StalledSample> {
   const listen = `127.0.0.1:${await freePort()}`;
   const command =
     method === "runner"
       ? [join(snapshot.distDir, "bin", "stagecraft-encore.js"), "dev", "--listen", listen]
-      : [minimalRelay, join(snapshot.doubleBin, "encore"), "run", "--debug", "--verbose", "--watch", "--listen", listen, "--browser=never"];
-  const child = spawn(process.execPath, command, { cwd: world.app, env: world.env, stdio: ["ignore", "ignore", "pipe"] });
+      : [
+          minimalRelay,
+          join(snapshot.doubleBin, "encore"),
+          "run",
+          "--debug",
+          "--verbose",
+          "--watch",
+          "--listen",
+          listen,
+          "--browser=never",
+        ];
+  const child = spawn(process.execPath, command, {
+    cwd: world.app,
+    env: world.env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const check = new FloodCheck(2);
   let stalled: Promise<number> | undefined;
@@ -46,10 +66,17 @@ export async function stalledOnce(snapshot: Snapshot, world: WorldDescription, m
     const result = await Promise.race([
       check.finished,
       exited.then((code) => Promise.reject(new Error(`${method} exited (${code}) before the flood was done`))),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${method}: flood not done in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`${method}: flood not done in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
+      ),
     ]);
     const lines = result.perStream.stdout.lines + result.perStream.stderr.lines;
-    return { method, stalledRssMb: await stalled!, lines, lost: expectedLines - lines + result.perStream.stdout.outOfOrder + result.perStream.stderr.outOfOrder };
+    return {
+      method,
+      stalledRssMb: await stalled!,
+      lines,
+      lost: expectedLines - lines + result.perStream.stdout.outOfOrder + result.perStream.stderr.outOfOrder,
+    };
   } finally {
     child.kill("SIGKILL");
     await exited;

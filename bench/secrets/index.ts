@@ -6,7 +6,14 @@ import type { Snapshot } from "../lib/snapshot.ts";
 import { formatValue, rotated, summarize } from "../lib/stats.ts";
 import { DEFAULT_SECRET_CONCURRENCY } from "../../src/config/schema.ts";
 import type { Row, SectionResult } from "../lib/types.ts";
-import { createWorld, freePort, readCallLog, readSecretStore, removeWorld, type WorldDescription } from "../lib/world.ts";
+import {
+  createWorld,
+  freePort,
+  readCallLog,
+  readSecretStore,
+  removeWorld,
+  type WorldDescription,
+} from "../lib/world.ts";
 
 // c. Secret sync: 13 secrets × 3 types against a double that takes 200 ms per `secret set`,
 // through the runner (one call per secret with all types, 4 at once by default) against the
@@ -50,7 +57,11 @@ interface Round {
   baselineStore: string[];
 }
 
-export async function measureSecrets(snapshot: Snapshot, runs: number, progress: (message: string) => void): Promise<SectionResult> {
+export async function measureSecrets(
+  snapshot: Snapshot,
+  runs: number,
+  progress: (message: string) => void,
+): Promise<SectionResult> {
   const rounds: Round[] = [];
   // One warm-up round, discarded: file caches and the first tsx/dist load.
   for (let round = -1; round < runs; round++) {
@@ -59,7 +70,14 @@ export async function measureSecrets(snapshot: Snapshot, runs: number, progress:
     const result: Partial<Round> = {};
     for (const method of rotated(["runner", "baseline", "runner-wide"] as const, Math.max(round, 0))) {
       const concurrency = method === "runner-wide" ? 12 : undefined;
-      const world = await createWorld({ encoreBinDir: snapshot.doubleBin, nodeBinDir: dirname(process.execPath), scenario: SCENARIO, linked: true, envFile: values, devYaml: secretsYaml(concurrency) });
+      const world = await createWorld({
+        encoreBinDir: snapshot.doubleBin,
+        nodeBinDir: dirname(process.execPath),
+        scenario: SCENARIO,
+        linked: true,
+        envFile: values,
+        devYaml: secretsYaml(concurrency),
+      });
       try {
         if (method === "runner") {
           result.runner = await runnerSync(snapshot, world, values);
@@ -77,7 +95,9 @@ export async function measureSecrets(snapshot: Snapshot, runs: number, progress:
     const stored = new Set(result.runnerStore!.map((entry) => entry.split("/")[1]));
     const full = {
       ...result,
-      identical: JSON.stringify(result.runnerStore) === JSON.stringify(result.baselineStore) && result.runnerStore!.length === NAMES.length * TYPES.length,
+      identical:
+        JSON.stringify(result.runnerStore) === JSON.stringify(result.baselineStore) &&
+        result.runnerStore!.length === NAMES.length * TYPES.length,
       missingAfterRunner: NAMES.filter((name) => !stored.has(name)),
     } as Round;
     if (round >= 0) rounds.push(full);
@@ -108,7 +128,9 @@ export async function measureSecrets(snapshot: Snapshot, runs: number, progress:
         lossy.length
           ? `yet the double's store lacked secrets after the runner's sync in ${lossy.length}/${rounds.length} rounds (${lossy.map((r) => r.missingAfterRunner.join(", ")).join("; ")}): concurrent \`secret set\` calls lose updates in the double's storeSecret (read-modify-write of double-secrets.json without a lock), so "identical" fails there`
           : "",
-      ].filter(Boolean).join("; "),
+      ]
+        .filter(Boolean)
+        .join("; "),
     },
     {
       id: "c3",
@@ -149,12 +171,30 @@ export async function measureSecrets(snapshot: Snapshot, runs: number, progress:
 }
 
 function secretsYaml(concurrency: number | undefined): string {
-  return ["        encore_secrets:", `          from_env: [${NAMES.join(", ")}]`, ...(concurrency ? [`          concurrency: ${concurrency}`] : [])].join("\n");
+  return [
+    "        encore_secrets:",
+    `          from_env: [${NAMES.join(", ")}]`,
+    ...(concurrency ? [`          concurrency: ${concurrency}`] : []),
+  ].join("\n");
 }
 
-async function runnerSync(snapshot: Snapshot, world: WorldDescription, values: Record<string, string>): Promise<RunnerSample> {
+async function runnerSync(
+  snapshot: Snapshot,
+  world: WorldDescription,
+  values: Record<string, string>,
+): Promise<RunnerSample> {
   const port = await freePort();
-  const observed = new Observed({ command: [process.execPath, join(snapshot.distDir, "bin", "stagecraft-encore.js"), "dev", "--listen", `127.0.0.1:${port}`], cwd: world.app, env: world.env });
+  const observed = new Observed({
+    command: [
+      process.execPath,
+      join(snapshot.distDir, "bin", "stagecraft-encore.js"),
+      "dev",
+      "--listen",
+      `127.0.0.1:${port}`,
+    ],
+    cwd: world.app,
+    env: world.env,
+  });
   try {
     const syncing = await observed.waitForLine(/syncing \d+ secret\(s\)/, TIMEOUT_MS);
     const last = await observed.waitForLine(new RegExp(`secret ${NAMES[NAMES.length - 1]} set`), TIMEOUT_MS);
@@ -166,11 +206,17 @@ async function runnerSync(snapshot: Snapshot, world: WorldDescription, values: R
     const pids = new Set(calls.map((c) => c.pid));
     const exits = log.filter((e) => e.event === "exit" && pids.has(e.pid));
     const run = log.find((e) => e.event === "call" && e.argv?.[0] === "run");
-    if (calls.length !== NAMES.length || exits.some((e) => e.code !== 0)) throw new Error(`the runner made ${calls.length} secret calls (exits ${exits.map((e) => e.code).join(",")}); expected ${NAMES.length} successful ones`);
+    if (calls.length !== NAMES.length || exits.some((e) => e.code !== 0))
+      throw new Error(
+        `the runner made ${calls.length} secret calls (exits ${exits.map((e) => e.code).join(",")}); expected ${NAMES.length} successful ones`,
+      );
     const stdin = new Map(log.filter((e) => e.event === "stdin").map((e) => [e.pid, e.stdin]));
     const callsCorrect = calls.every((call) => {
       const [name] = (call.argv ?? []).slice(-1);
-      return JSON.stringify(call.argv) === JSON.stringify(["secret", "set", "--type", TYPES.join(","), name]) && stdin.get(call.pid) === values[name!];
+      return (
+        JSON.stringify(call.argv) === JSON.stringify(["secret", "set", "--type", TYPES.join(","), name]) &&
+        stdin.get(call.pid) === values[name!]
+      );
     });
     return {
       callsCorrect,
@@ -184,18 +230,28 @@ async function runnerSync(snapshot: Snapshot, world: WorldDescription, values: R
   }
 }
 
-async function naiveSync(snapshot: Snapshot, world: WorldDescription, values: Record<string, string>): Promise<BaselineSample> {
+async function naiveSync(
+  snapshot: Snapshot,
+  world: WorldDescription,
+  values: Record<string, string>,
+): Promise<BaselineSample> {
   const encore = join(snapshot.doubleBin, "encore");
   const started = performance.now();
   let calls = 0;
   for (const name of NAMES) {
     for (const type of TYPES) {
       const code = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn(encore, ["secret", "set", "--type", type, name], { cwd: world.app, env: world.env, stdio: ["pipe", "ignore", "pipe"] });
+        const child = spawn(encore, ["secret", "set", "--type", type, name], {
+          cwd: world.app,
+          env: world.env,
+          stdio: ["pipe", "ignore", "pipe"],
+        });
         let stderr = "";
         child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
         child.on("error", reject);
-        child.on("exit", (c) => (c === 0 ? resolve(c) : reject(new Error(`encore secret set --type ${type} ${name} exited ${c}: ${stderr}`))));
+        child.on("exit", (c) =>
+          c === 0 ? resolve(c) : reject(new Error(`encore secret set --type ${type} ${name} exited ${c}: ${stderr}`)),
+        );
         child.stdin.end(values[name]);
       });
       if (code === 0) calls++;
@@ -209,7 +265,8 @@ function storeDigest(world: WorldDescription): string[] {
   const entries: string[] = [];
   for (const [app, secrets] of Object.entries(readSecretStore(world.home))) {
     for (const [name, groups] of Object.entries(secrets)) {
-      for (const group of groups) for (const selector of group.selector) entries.push(`${app}/${name}/${selector}=${group.sha256}`);
+      for (const group of groups)
+        for (const selector of group.selector) entries.push(`${app}/${name}/${selector}=${group.sha256}`);
     }
   }
   return entries.sort();

@@ -13,7 +13,13 @@ const GLOBAL_OPTIONS = {
 
 const COMMAND_OPTIONS = {
   dev: { config: { type: "string" }, "project-dir": { type: "string" }, listen: { type: "string" } },
-  build: { config: { type: "string" }, "project-dir": { type: "string" }, tag: { type: "string" }, push: { type: "boolean" }, output: { type: "string" } },
+  build: {
+    config: { type: "string" },
+    "project-dir": { type: "string" },
+    tag: { type: "string" },
+    push: { type: "boolean" },
+    output: { type: "string" },
+  },
   test: { config: { type: "string" }, "project-dir": { type: "string" } },
   plan: {
     config: { type: "string" },
@@ -24,7 +30,12 @@ const COMMAND_OPTIONS = {
     json: { type: "boolean" },
   },
   doctor: { config: { type: "string" }, "project-dir": { type: "string" }, json: { type: "boolean" } },
-  init: { "project-dir": { type: "string" }, force: { type: "boolean" }, "dry-run": { type: "boolean" }, image: { type: "string" } },
+  init: {
+    "project-dir": { type: "string" },
+    force: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+    image: { type: "string" },
+  },
   version: {},
   help: {},
 } as const;
@@ -67,7 +78,10 @@ export function parseInvocation(all: readonly string[], env: Readonly<Record<str
   const testArgs = terminator === -1 ? [] : all.slice(terminator + 1);
   const named = firstPositional(argv);
   if (named !== undefined && !isCommand(named)) {
-    throw new UsageError(`unknown command "${named}"`, `commands: ${COMMANDS.join(", ")}; run \`stagecraft-encore --help\``);
+    throw new UsageError(
+      `unknown command "${named}"`,
+      `commands: ${COMMANDS.join(", ")}; run \`stagecraft-encore --help\``,
+    );
   }
   const command: CommandName = named ?? "help";
   const options = { ...GLOBAL_OPTIONS, ...COMMAND_OPTIONS[command] };
@@ -75,7 +89,10 @@ export function parseInvocation(all: readonly string[], env: Readonly<Record<str
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(cleanParseError((error as Error).message, command), `run \`stagecraft-encore ${command === "help" ? "" : `${command} `}--help\``);
+    throw new UsageError(
+      cleanParseError((error as Error).message, command),
+      `run \`stagecraft-encore ${command === "help" ? "" : `${command} `}--help\``,
+    );
   }
   const positionals = parsed.positionals.slice(named === undefined ? 0 : 1);
   const values = parsed.values as Record<string, string | boolean | undefined>;
@@ -88,14 +105,24 @@ export function parseInvocation(all: readonly string[], env: Readonly<Record<str
   } else if (command === "plan" && values.help !== true) {
     const [wanted, ...rest] = positionals;
     const match = PLAN_TARGETS.find((candidate) => candidate === wanted);
-    if (!match || rest.length > 0) throw new UsageError(`plan takes one of ${PLAN_TARGETS.join(", ")}${wanted ? `, not "${positionals.join(" ")}"` : ""}`, "e.g. stagecraft-encore plan dev --json");
+    if (!match || rest.length > 0)
+      throw new UsageError(
+        `plan takes one of ${PLAN_TARGETS.join(", ")}${wanted ? `, not "${positionals.join(" ")}"` : ""}`,
+        "e.g. stagecraft-encore plan dev --json",
+      );
     target = match;
   } else if (positionals.length > 0) {
-    const hint = command === "test" ? "arguments for the test runner go after --: stagecraft-encore test -- <args>" : `run \`stagecraft-encore ${command} --help\``;
+    const hint =
+      command === "test"
+        ? "arguments for the test runner go after --: stagecraft-encore test -- <args>"
+        : `run \`stagecraft-encore ${command} --help\``;
     throw new UsageError(`unexpected argument "${positionals[0]}" for ${command}`, hint);
   }
   if (terminator !== -1 && command !== "test" && target !== "test") {
-    throw new UsageError(`arguments after -- are only taken by test (and plan test), not by ${command}`, "e.g. stagecraft-encore test -- --reporter=tap");
+    throw new UsageError(
+      `arguments after -- are only taken by test (and plan test), not by ${command}`,
+      "e.g. stagecraft-encore test -- --reporter=tap",
+    );
   }
 
   const string = (key: string) => (typeof values[key] === "string" ? (values[key] as string) : undefined);
@@ -123,7 +150,13 @@ export function parseInvocation(all: readonly string[], env: Readonly<Record<str
 /** The command word: the first argument that is not a flag or a flag's value. */
 function firstPositional(argv: readonly string[]): string | undefined {
   const everyOption = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMAND_OPTIONS));
-  const { tokens } = parseArgs({ args: [...argv], options: everyOption, allowPositionals: true, strict: false, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: everyOption,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
   return tokens.find((token) => token.kind === "positional")?.value;
 }
 

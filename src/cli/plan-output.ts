@@ -11,7 +11,11 @@ export function formatPlan(plan: Plan): string {
   for (const step of plan.steps) {
     lines.push(`${String(step.n).padStart(2)}. ${step.title}`);
     if (step.argv) lines.push(`    $ ${step.argv.map(quoteArg).join(" ")}`);
-    const where = [step.cwd && `cwd: ${step.cwd}`, step.stdin && `stdin: ${step.stdin}`, step.writes && `writes: ${step.writes}`].filter(Boolean);
+    const where = [
+      step.cwd && `cwd: ${step.cwd}`,
+      step.stdin && `stdin: ${step.stdin}`,
+      step.writes && `writes: ${step.writes}`,
+    ].filter(Boolean);
     if (where.length) lines.push(`    ${where.join("   ")}`);
     if (step.secrets?.length) lines.push(`    secrets: ${step.secrets.join(" ")}`);
   }
@@ -20,7 +24,8 @@ export function formatPlan(plan: Plan): string {
     const keys = plan.env.filter((entry) => entry.source === source).map((entry) => entry.key);
     if (keys.length) lines.push(`  ${source.padEnd(9)} ${keys.join(" ")}`);
   }
-  if (plan.withheld.length) lines.push(`  withheld  ${plan.withheld.join(" ")} (secrets: on stdin or Encore's local store only)`);
+  if (plan.withheld.length)
+    lines.push(`  withheld  ${plan.withheld.join(" ")} (secrets: on stdin or Encore's local store only)`);
   if (plan.warnings.length) lines.push("", "Warnings:", ...plan.warnings.map((warning) => `  - ${warning}`));
   return `${lines.join("\n")}\n`;
 }

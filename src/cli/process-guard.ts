@@ -12,7 +12,9 @@ import { INTERNAL_EXIT_CODE } from "../errors/categories.ts";
 export function guardProcess(target: NodeJS.Process): void {
   const crash = (error: unknown) => {
     try {
-      target.stderr.write(`stagecraft-encore: internal error (this is a bug, please report it): ${describeSafely(error)}\n`);
+      target.stderr.write(
+        `stagecraft-encore: internal error (this is a bug, please report it): ${describeSafely(error)}\n`,
+      );
     } catch {
       // stderr is gone too.
     }
@@ -38,6 +40,7 @@ export function guardProcess(target: NodeJS.Process): void {
 export function describeSafely(error: unknown): string {
   if (!(error instanceof Error)) return `a thrown ${typeof error}`;
   const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
-  const code = typeof (error as NodeJS.ErrnoException).code === "string" ? ` (${(error as NodeJS.ErrnoException).code})` : "";
+  const code =
+    typeof (error as NodeJS.ErrnoException).code === "string" ? ` (${(error as NodeJS.ErrnoException).code})` : "";
   return [`${error.name}${code}`, ...frames.slice(0, 12)].join("\n");
 }

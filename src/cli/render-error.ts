@@ -32,7 +32,8 @@ export function renderError(error: unknown, format: LogFormat, redact: (text: st
     }
     const lines = [`${error.provider} ${error.operation}: ${error.category}: ${message}`];
     if (issues.length > 1 || (issues.length === 1 && !message.startsWith(issues[0]!.path))) {
-      for (const issue of issues) lines.push(`  - ${issue.path}: ${issue.message}${issue.fix ? ` (${issue.fix})` : ""}`);
+      for (const issue of issues)
+        lines.push(`  - ${issue.path}: ${issue.message}${issue.fix ? ` (${issue.fix})` : ""}`);
     }
     if (detail) lines.push("  last output:", ...detail.split("\n").map((line) => `    ${line}`));
     if (error.fix) lines.push(`  fix: ${error.fix}`);
@@ -41,7 +42,16 @@ export function renderError(error: unknown, format: LogFormat, redact: (text: st
   if (error instanceof UsageError) {
     // Usage errors echo what was typed; control characters in it must not reach the terminal.
     const message = visible(error.message);
-    if (format === "json") return JSON.stringify({ time: new Date().toISOString(), level: "error", message, feature: FEATURE_ID, category: "USAGE", exitCode, fix: error.fix });
+    if (format === "json")
+      return JSON.stringify({
+        time: new Date().toISOString(),
+        level: "error",
+        message,
+        feature: FEATURE_ID,
+        category: "USAGE",
+        exitCode,
+        fix: error.fix,
+      });
     return `stagecraft-encore: ${message}\n  fix: ${error.fix}`;
   }
   // A bug's message may quote anything the runner held: redacted and cut; the stack is
@@ -49,6 +59,15 @@ export function renderError(error: unknown, format: LogFormat, redact: (text: st
   const bug = error instanceof Error ? error : new Error(typeof error);
   const message = visible(redact(bug.message), 200);
   const text = describeSafely(bug);
-  if (format === "json") return JSON.stringify({ time: new Date().toISOString(), level: "error", message: `internal error: ${message}`, feature: FEATURE_ID, category: "INTERNAL", exitCode, stack: text });
+  if (format === "json")
+    return JSON.stringify({
+      time: new Date().toISOString(),
+      level: "error",
+      message: `internal error: ${message}`,
+      feature: FEATURE_ID,
+      category: "INTERNAL",
+      exitCode,
+      stack: text,
+    });
   return `stagecraft-encore: internal error (this is a bug, please report it): ${message}\n${text}`;
 }

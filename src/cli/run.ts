@@ -80,7 +80,10 @@ interface Context {
 
 function inputs(invocation: Invocation, io: Io): { projectDir: string; configPath: string } {
   const projectDir = resolve(io.cwd, invocation.projectDir ?? io.env.STAGECRAFT_PROJECT_DIR ?? ".");
-  const configPath = resolve(io.cwd, invocation.config ?? io.env.STAGECRAFT_CONFIG ?? resolve(projectDir, "stagecraft.yml"));
+  const configPath = resolve(
+    io.cwd,
+    invocation.config ?? io.env.STAGECRAFT_CONFIG ?? resolve(projectDir, "stagecraft.yml"),
+  );
   return { projectDir, configPath };
 }
 
@@ -121,7 +124,14 @@ async function dispatch(invocation: Invocation, io: Io, log: Logger): Promise<nu
       const { projectDir } = inputs(invocation, io);
       const write = (stream: Io["stdout"]) => (text: string) => void stream.write(text);
       const { runInit } = await import("../init/run.ts");
-      return runInit({ projectDir, force: invocation.force, dryRun: invocation.dryRun, image: invocation.image, stdout: write(io.stdout), stderr: write(io.stderr) });
+      return runInit({
+        projectDir,
+        force: invocation.force,
+        dryRun: invocation.dryRun,
+        image: invocation.image,
+        stdout: write(io.stdout),
+        stderr: write(io.stderr),
+      });
     }
     case "plan": {
       if (invocation.help) break;
@@ -155,16 +165,27 @@ async function runOperation(operation: Operation, invocation: Invocation, io: Io
       return 0;
     }
     // The test command's own exit code, passed through: not one of the categories.
-    if (operation === "test") return await ctx.provider.test({ ...testOptions(ctx, invocation, io), force: stop.force }, stop.signal);
+    if (operation === "test")
+      return await ctx.provider.test({ ...testOptions(ctx, invocation, io), force: stop.force }, stop.signal);
     let built: BuiltImage | undefined;
     const options = await buildOptions(ctx, invocation, io);
-    const imageRef = await ctx.provider.buildDocker({ ...options, force: stop.force, onBuilt: (result) => (built = result) }, stop.signal);
-    const json = invocation.output === "json" && built ? JSON.stringify({ image: imageRef, pushed: built.pushed, durationMs: built.durationMs }) : undefined;
+    const imageRef = await ctx.provider.buildDocker(
+      { ...options, force: stop.force, onBuilt: (result) => (built = result) },
+      stop.signal,
+    );
+    const json =
+      invocation.output === "json" && built
+        ? JSON.stringify({ image: imageRef, pushed: built.pushed, durationMs: built.durationMs })
+        : undefined;
     io.stdout.write(`${json ?? imageRef}\n`);
     if (io.env.GITHUB_OUTPUT) {
       // A side channel: the image is built (or pushed) already, so a failure here only warns.
       const failed = appendLine(io.env.GITHUB_OUTPUT, `image=${imageRef}\n`);
-      if (failed) ctx.log.warn(`could not append image=${imageRef} to GITHUB_OUTPUT (${io.env.GITHUB_OUTPUT}): ${failed}; the image itself is fine`, { fix: "point GITHUB_OUTPUT at a writable file, or read the reference from stdout" });
+      if (failed)
+        ctx.log.warn(
+          `could not append image=${imageRef} to GITHUB_OUTPUT (${io.env.GITHUB_OUTPUT}): ${failed}; the image itself is fine`,
+          { fix: "point GITHUB_OUTPUT at a writable file, or read the reference from stdout" },
+        );
     }
     return 0;
   } finally {
@@ -175,7 +196,11 @@ async function runOperation(operation: Operation, invocation: Invocation, io: Io
 /** Appends without blocking (a named pipe with no reader fails at once); returns the error code, if any. */
 function appendLine(path: string, line: string): string | undefined {
   try {
-    const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK, 0o644);
+    const fd = openSync(
+      path,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK,
+      0o644,
+    );
     try {
       writeSync(fd, line);
     } finally {
@@ -196,7 +221,9 @@ function testOptions(ctx: Context, invocation: Invocation, io: Io) {
 }
 
 async function buildOptions(ctx: Context, invocation: Invocation, io: Io) {
-  const imageTag = invocation.tag ?? (await defaultTag(ctx.projectDir, io.env, ctx.provider.id, ctx.log, invocation.command !== "plan"));
+  const imageTag =
+    invocation.tag ??
+    (await defaultTag(ctx.projectDir, io.env, ctx.provider.id, ctx.log, invocation.command !== "plan"));
   return { imageTag, workDir: ctx.projectDir, config: ctx.config, env: io.env, log: ctx.log, push: invocation.push };
 }
 
@@ -204,12 +231,28 @@ async function buildOptions(ctx: Context, invocation: Invocation, io: Io) {
  * `--tag` defaults to the project's commit (`-dirty` with uncommitted changes). `plan` runs
  * nothing, so it shows the commit without checking the worktree.
  */
-async function defaultTag(projectDir: string, env: Io["env"], provider: string, log: Logger, checkDirty: boolean): Promise<string> {
+async function defaultTag(
+  projectDir: string,
+  env: Io["env"],
+  provider: string,
+  log: Logger,
+  checkDirty: boolean,
+): Promise<string> {
   const revision = await revisionTag(projectDir, definedEnv(env), { checkDirty });
   if (!revision.ok) {
-    throw new ProviderError({ category: "INVALID_CONFIG", provider, operation: "build", message: `--tag was not given and no default could be found: ${revision.reason}`, fix: "pass --tag, e.g. --tag 1.2.3" });
+    throw new ProviderError({
+      category: "INVALID_CONFIG",
+      provider,
+      operation: "build",
+      message: `--tag was not given and no default could be found: ${revision.reason}`,
+      fix: "pass --tag, e.g. --tag 1.2.3",
+    });
   }
-  if (revision.dirty === "unchecked") log.info(`no --tag given; the commit is ${revision.tag} (build adds -dirty if tracked files changed; plan runs nothing to check)`, { tag: revision.tag });
+  if (revision.dirty === "unchecked")
+    log.info(
+      `no --tag given; the commit is ${revision.tag} (build adds -dirty if tracked files changed; plan runs nothing to check)`,
+      { tag: revision.tag },
+    );
   else log.info(`no --tag given; using the commit: ${revision.tag}`, { tag: revision.tag });
   return revision.tag;
 }

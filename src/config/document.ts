@@ -46,14 +46,31 @@ export function readStagecraftDocument(path: string, operation: Operation, cwd =
   const read = readBounded(path, MAX_CONFIG_BYTES);
   if (!read.ok) {
     if (read.reason === "missing") {
-      throw configError(operation, `config file not found: ${source}`, "create stagecraft.yml in the project directory, or pass --config PATH (or set STAGECRAFT_CONFIG)");
+      throw configError(
+        operation,
+        `config file not found: ${source}`,
+        "create stagecraft.yml in the project directory, or pass --config PATH (or set STAGECRAFT_CONFIG)",
+      );
     }
     if (read.reason === "too-large") {
       const size = read.size === undefined ? "larger than 1 MiB" : `${(read.size / 1024 / 1024).toFixed(1)} MiB`;
-      throw configError(operation, `config file ${source} is ${size}; the limit is 1 MiB`, "point --config at your stagecraft.yml");
+      throw configError(
+        operation,
+        `config file ${source} is ${size}; the limit is 1 MiB`,
+        "point --config at your stagecraft.yml",
+      );
     }
-    const what = read.reason === "unreadable" ? `cannot be read (${read.code ?? "unknown error"})` : describeFailure(read, MAX_CONFIG_BYTES);
-    throw configError(operation, `config file ${source} ${what}`, read.reason === "unreadable" ? "make the file readable" : "pass --config with the path of a YAML file (stagecraft.yml)");
+    const what =
+      read.reason === "unreadable"
+        ? `cannot be read (${read.code ?? "unknown error"})`
+        : describeFailure(read, MAX_CONFIG_BYTES);
+    throw configError(
+      operation,
+      `config file ${source} ${what}`,
+      read.reason === "unreadable"
+        ? "make the file readable"
+        : "pass --config with the path of a YAML file (stagecraft.yml)",
+    );
   }
   return { source, root: parseYaml(read.data.toString("utf8"), source, operation) };
 }
@@ -61,11 +78,19 @@ export function readStagecraftDocument(path: string, operation: Operation, cwd =
 function parseYaml(text: string, source: string, operation: Operation): Record<string, unknown> {
   const at = (offset: number) => position(source, text, offset);
   const tooDeepAt = (offset: number) =>
-    configError(operation, `${at(offset)}: nested more than ${MAX_NESTING} levels deep; that is not a stagecraft.yml`, "flatten the document");
+    configError(
+      operation,
+      `${at(offset)}: nested more than ${MAX_NESTING} levels deep; that is not a stagecraft.yml`,
+      "flatten the document",
+    );
   const control = NOT_PRINTABLE.exec(text);
   if (control) {
     const code = `U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
-    throw configError(operation, `YAML syntax error at ${at(control.index)}: a raw control character (${code}); YAML allows none`, "remove it; inside double quotes, an escape such as \\u001b is allowed");
+    throw configError(
+      operation,
+      `YAML syntax error at ${at(control.index)}: a raw control character (${code}); YAML allows none`,
+      "remove it; inside double quotes, an escape such as \\u001b is allowed",
+    );
   }
   let value: unknown;
   try {
@@ -75,7 +100,11 @@ function parseYaml(text: string, source: string, operation: Operation): Record<s
     const lexed = lexicalLimits(text);
     if (lexed) {
       if (lexed.limit === "depth") throw tooDeepAt(lexed.offset);
-      throw configError(operation, `${at(lexed.offset)}: more than ${MAX_TOKENS} YAML tokens (keys, values, punctuation); that is not a stagecraft.yml`, "point --config at your stagecraft.yml");
+      throw configError(
+        operation,
+        `${at(lexed.offset)}: more than ${MAX_TOKENS} YAML tokens (keys, values, punctuation); that is not a stagecraft.yml`,
+        "point --config at your stagecraft.yml",
+      );
     }
     const tokens = Array.from(new Parser().parse(text));
     const deep = tooDeep(tokens, MAX_NESTING);
@@ -83,13 +112,24 @@ function parseYaml(text: string, source: string, operation: Operation): Record<s
     // uniqueKeys is checked below in linear time; yaml's own check is quadratic in the keys of a mapping.
     // logLevel "error": yaml would print a raw Node warning for a collection used as a key; the
     // key is reported as an unknown key instead, like any other.
-    const documents = Array.from(new Composer({ strict: true, uniqueKeys: false, logLevel: "error" }).compose(tokens, true, text.length));
+    const documents = Array.from(
+      new Composer({ strict: true, uniqueKeys: false, logLevel: "error" }).compose(tokens, true, text.length),
+    );
     const document = documents[0];
-    const problem = document?.errors[0] ?? (documents[1] ? { pos: documents[1].range, message: "more than one YAML document (---) in the file" } : undefined) ?? (document ? duplicateKey(document) : undefined);
+    const problem =
+      document?.errors[0] ??
+      (documents[1]
+        ? { pos: documents[1].range, message: "more than one YAML document (---) in the file" }
+        : undefined) ??
+      (document ? duplicateKey(document) : undefined);
     if (problem) {
       // The first line of yaml's message; its position is ours to add, escaped like any user text.
       const message = (problem.message.split("\n")[0] ?? problem.message).replace(/ at line \d+, column \d+:?$/, "");
-      throw configError(operation, `YAML syntax error at ${at(problem.pos[0])}: ${visible(message)}`, "fix the YAML at that position");
+      throw configError(
+        operation,
+        `YAML syntax error at ${at(problem.pos[0])}: ${visible(message)}`,
+        "fix the YAML at that position",
+      );
     }
     // maxAliasCount guards against alias bombs ("billion laughs").
     value = document?.toJS({ maxAliasCount: 100 });
@@ -99,14 +139,19 @@ function parseYaml(text: string, source: string, operation: Operation): Record<s
       throw configError(operation, `${source} is nested too deeply to be a stagecraft.yml`, "flatten the document");
     }
     if (error instanceof Error && /alias/i.test(error.message)) {
-      throw configError(operation, `${source}: ${visible(error.message)}`, "expand the aliases by hand; stagecraft.yml needs few if any");
+      throw configError(
+        operation,
+        `${source}: ${visible(error.message)}`,
+        "expand the aliases by hand; stagecraft.yml needs few if any",
+      );
     }
     throw error;
   }
   if (value === null || value === undefined) {
     throw configError(operation, `${source} is empty`, "add a backend section with provider: encore-ts");
   }
-  if (!isRecord(value)) throw configError(operation, `${source} must be a YAML mapping at the top level`, "start the file with backend:");
+  if (!isRecord(value))
+    throw configError(operation, `${source} must be a YAML mapping at the top level`, "start the file with backend:");
   return value;
 }
 
@@ -114,7 +159,11 @@ function parseYaml(text: string, source: string, operation: Operation): Record<s
 function position(source: string, text: string, offset: number): string {
   let line = 1;
   let lineStart = 0;
-  for (let newline = text.indexOf("\n"); newline !== -1 && newline < offset; newline = text.indexOf("\n", newline + 1)) {
+  for (
+    let newline = text.indexOf("\n");
+    newline !== -1 && newline < offset;
+    newline = text.indexOf("\n", newline + 1)
+  ) {
     line += 1;
     lineStart = newline + 1;
   }
@@ -208,14 +257,27 @@ export function selectProvider(document: StagecraftDocument, operation: Operatio
     if (typeof backend.provider === "string" && PROVIDER_ID_SHAPE.test(backend.provider)) providerId = backend.provider;
     else if (typeof backend.provider === "string" && backend.provider !== "") {
       // No registered ID looks like this; refused here so the value is shown escaped.
-      issues.push({ path: "backend.provider", message: `"${printable(backend.provider)}" is not a provider ID (lowercase letters, digits, . _ -)`, fix: `set backend.provider: ${PROVIDER_ID}` });
-    } else issues.push({ path: "backend.provider", message: backend.provider === undefined || backend.provider === null || backend.provider === "" ? "is missing" : "must be a string", fix: `set backend.provider: ${PROVIDER_ID}` });
+      issues.push({
+        path: "backend.provider",
+        message: `"${printable(backend.provider)}" is not a provider ID (lowercase letters, digits, . _ -)`,
+        fix: `set backend.provider: ${PROVIDER_ID}`,
+      });
+    } else
+      issues.push({
+        path: "backend.provider",
+        message:
+          backend.provider === undefined || backend.provider === null || backend.provider === ""
+            ? "is missing"
+            : "must be a string",
+        fix: `set backend.provider: ${PROVIDER_ID}`,
+      });
     if (backend.providers !== undefined && backend.providers !== null) {
       if (isRecord(backend.providers)) providers = backend.providers;
       else issues.push({ path: "backend.providers", message: "must be a mapping of provider IDs to their settings" });
     }
   }
-  if (project !== undefined && project !== null && !isRecord(project)) issues.push({ path: "project", message: "must be a mapping" });
+  if (project !== undefined && project !== null && !isRecord(project))
+    issues.push({ path: "project", message: "must be a mapping" });
 
   if (issues.length > 0 || providerId === undefined) throw invalidConfig(operation, issues, document.source);
   return {

@@ -39,7 +39,8 @@ function knownKeysAt(schema: AnySchema, keys: readonly unknown[]): string[] {
 function unwrap(node: SchemaNode | undefined): SchemaNode | undefined {
   while (node) {
     if (node.wrapped) node = node.wrapped;
-    else if (node.pipe && !node.entries && !node.item) node = node.pipe.find((item) => item.entries || item.item) ?? node.pipe[0];
+    else if (node.pipe && !node.entries && !node.item)
+      node = node.pipe.find((item) => item.entries || item.item) ?? node.pipe[0];
     else return node;
   }
   return node;
@@ -66,7 +67,10 @@ function unknownKeyIssues(schema: AnySchema, prefix: string, issue: ValibotIssue
   const keys = items.map((item) => item.key);
   const known = knownKeysAt(schema, keys.slice(0, -1));
   const mapping = items.at(-1)?.input;
-  const unknown = typeof mapping === "object" && mapping !== null ? Object.keys(mapping).filter((key) => !known.includes(key)) : [String(keys.at(-1))];
+  const unknown =
+    typeof mapping === "object" && mapping !== null
+      ? Object.keys(mapping).filter((key) => !known.includes(key))
+      : [String(keys.at(-1))];
   const parent: ValibotIssue = { ...issue, path: items.slice(0, -1) as ValibotIssue["path"] };
   const base = issuePath(prefix, parent);
   return unknown.map((key) => {

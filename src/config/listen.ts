@@ -4,7 +4,8 @@ import { printable } from "./printable.ts";
 
 type ListenParse = { ok: true; value: ListenAddress } | { ok: false; message: string; fix: string };
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const PORT = /^[1-9][0-9]{0,4}$/;
 const FIX = 'write host:port, e.g. "0.0.0.0:4000", "127.0.0.1:4000" or "[::1]:4000"';
 

@@ -19,12 +19,20 @@ export function resolveInsideProject(projectDir: string, value: string, from = p
   const target = resolve(from, value);
   const fix = "use a path inside the project directory (relative paths resolve against it)";
   if (!isInside(projectDir, target)) {
-    return { ok: false, message: `"${printable(value)}" resolves to ${visible(target)}, outside the project directory ${visible(projectDir)}`, fix };
+    return {
+      ok: false,
+      message: `"${printable(value)}" resolves to ${visible(target)}, outside the project directory ${visible(projectDir)}`,
+      fix,
+    };
   }
   const realTarget = realpathOrUndefined(target);
   const realRoot = realpathOrUndefined(projectDir);
   if (realTarget && realRoot && !isInside(realRoot, realTarget)) {
-    return { ok: false, message: `"${printable(value)}" is a link to ${visible(realTarget)}, outside the project directory`, fix };
+    return {
+      ok: false,
+      message: `"${printable(value)}" is a link to ${visible(realTarget)}, outside the project directory`,
+      fix,
+    };
   }
   return { ok: true, path: target };
 }

@@ -14,7 +14,10 @@ function escapeCodePoint(char: string): string {
 /** Free text (a path, a parser message) with control and invisible characters escaped; quotes kept. */
 export function visible(text: string, max = 240): string {
   const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-  return truncate(text.replace(INVISIBLE, (char) => named[char] ?? escapeCodePoint(char)), max);
+  return truncate(
+    text.replace(INVISIBLE, (char) => named[char] ?? escapeCodePoint(char)),
+    max,
+  );
 }
 
 /** A value for inside double quotes: JSON-escaped, then every invisible character escaped. */

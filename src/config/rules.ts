@@ -43,16 +43,34 @@ export function checkRules(raw: unknown, ctx: RuleContext): Issue[] {
   // test prepares like dev, but CI supplies the environment: env_file is optional there.
   if (ctx.operation === "dev" || ctx.operation === "test") {
     if (ctx.operation === "dev" && (!("listen" in dev) || dev.listen === undefined)) {
-      issues.push({ path: at("dev.listen"), message: "is required for dev", fix: 'add listen: "0.0.0.0:4000" under dev' });
+      issues.push({
+        path: at("dev.listen"),
+        message: "is required for dev",
+        fix: 'add listen: "0.0.0.0:4000" under dev',
+      });
     }
     if (!("env_file" in dev) || dev.env_file === undefined) {
-      if (ctx.operation === "dev") issues.push({ path: at("dev.env_file"), message: "is required for dev", fix: "add env_file: .env.local under dev (the file may be empty)" });
+      if (ctx.operation === "dev")
+        issues.push({
+          path: at("dev.env_file"),
+          message: "is required for dev",
+          fix: "add env_file: .env.local under dev (the file may be empty)",
+        });
     } else if (checkable(dev.env_file)) {
-      const located = locateFile(ctx.projectDir, dev.env_file, at("dev.env_file"), "create the file (it may be empty) or fix the path");
+      const located = locateFile(
+        ctx.projectDir,
+        dev.env_file,
+        at("dev.env_file"),
+        "create the file (it may be empty) or fix the path",
+      );
       if ("issue" in located) issues.push(located.issue);
       else if (located.size > MAX_ENV_FILE_BYTES) {
         // dev reads the whole file into memory; a huge (or sparse) file is not a dotenv file.
-        issues.push({ path: at("dev.env_file"), message: `${visible(located.file)} is ${mebibytes(located.size)} MiB; an env file is at most 1 MiB`, fix: "point env_file at your dotenv file" });
+        issues.push({
+          path: at("dev.env_file"),
+          message: `${visible(located.file)} is ${mebibytes(located.size)} MiB; an env file is at most 1 MiB`,
+          fix: "point env_file at your dotenv file",
+        });
       }
     }
     if (checkable(dev.workdir)) issues.push(...checkDirectory(ctx.projectDir, dev.workdir, at("dev.workdir")));
@@ -64,23 +82,39 @@ export function checkRules(raw: unknown, ctx: RuleContext): Issue[] {
   }
 
   if (ctx.operation === "build") {
-    const workdirIssues = checkable(build.workdir) ? checkDirectory(ctx.projectDir, build.workdir, at("build.workdir")) : [];
+    const workdirIssues = checkable(build.workdir)
+      ? checkDirectory(ctx.projectDir, build.workdir, at("build.workdir"))
+      : [];
     issues.push(...workdirIssues);
     if (checkable(build.config) && workdirIssues.length === 0) {
       // build.config is relative to build.workdir, as `encore build docker --config` sees it.
       const base = checkable(build.workdir) ? resolve(ctx.projectDir, build.workdir) : ctx.projectDir;
-      const located = locateFile(ctx.projectDir, build.config, at("build.config"), "point it at your infra config JSON, relative to build.workdir", base);
+      const located = locateFile(
+        ctx.projectDir,
+        build.config,
+        at("build.config"),
+        "point it at your infra config JSON, relative to build.workdir",
+        base,
+      );
       if ("issue" in located) issues.push(located.issue);
     }
     if (build.config !== undefined && build.skip_config === true) {
-      issues.push({ path: at("build.skip_config"), message: "cannot be true together with build.config", fix: "keep one: build.config to use an infra config, or skip_config: true to build without one" });
+      issues.push({
+        path: at("build.skip_config"),
+        message: "cannot be true together with build.config",
+        fix: "keep one: build.config to use an infra config, or skip_config: true to build without one",
+      });
     }
     if (build.skip_config === true) {
       // With --skip-config Encore generates no infra config, and --services/--gateways only
       // feed that config (cli/daemon/export/export.go): they would be silently ignored.
       for (const field of ["services", "gateways"] as const) {
         if (Array.isArray(build[field]) && build[field].length > 0) {
-          issues.push({ path: at(`build.${field}`), message: "is ignored by Encore when build.skip_config is true (the image holds every service and gateway)", fix: `remove build.${field}, or set skip_config: false (with build.config) to build only some` });
+          issues.push({
+            path: at(`build.${field}`),
+            message: "is ignored by Encore when build.skip_config is true (the image holds every service and gateway)",
+            fix: `remove build.${field}, or set skip_config: false (with build.config) to build only some`,
+          });
         }
       }
     }
@@ -104,13 +138,22 @@ function checkReference(ctx: RuleContext, build: Raw): Issue[] {
   if (ctx.imageTag !== undefined) {
     const check = checkTag(ctx.imageTag);
     if (!check.ok) {
-      issues.push({ path: "--tag", message: `"${printable(ctx.imageTag)}" ${check.message}`, fix: "pass a git SHA or a version, e.g. --tag 1a2b3c4" });
-    } else if (issues.length === 0 && partOk(build.image_name, checkImageName) && partOk(build.docker_tag_suffix, checkTagSuffix)) {
+      issues.push({
+        path: "--tag",
+        message: `"${printable(ctx.imageTag)}" ${check.message}`,
+        fix: "pass a git SHA or a version, e.g. --tag 1a2b3c4",
+      });
+    } else if (
+      issues.length === 0 &&
+      partOk(build.image_name, checkImageName) &&
+      partOk(build.docker_tag_suffix, checkTagSuffix)
+    ) {
       // Only valid parts are assembled; a bad part has its own issue from the schema.
       const imageName = typeof build.image_name === "string" ? build.image_name : "api";
       const suffix = typeof build.docker_tag_suffix === "string" ? build.docker_tag_suffix : "";
       const whole = checkImageReference({ registry, imageName, tag: ctx.imageTag, suffix });
-      if (!whole.ok) issues.push({ path: `${PROVIDER_PREFIX}.build`, message: `the image reference is invalid: ${whole.message}` });
+      if (!whole.ok)
+        issues.push({ path: `${PROVIDER_PREFIX}.build`, message: `the image reference is invalid: ${whole.message}` });
     }
   }
   return issues;
@@ -127,7 +170,13 @@ function checkable(value: unknown): value is string {
 
 const mebibytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-function locateFile(projectDir: string, value: string, path: string, fix: string, from = projectDir): { file: string; size: number } | { issue: Issue } {
+function locateFile(
+  projectDir: string,
+  value: string,
+  path: string,
+  fix: string,
+  from = projectDir,
+): { file: string; size: number } | { issue: Issue } {
   const resolved = resolveInsideProject(projectDir, value, from);
   if (!resolved.ok) return { issue: { path, message: resolved.message, fix: resolved.fix } };
   const stat = statOrUndefined(resolved.path);
@@ -147,7 +196,12 @@ function checkDirectory(projectDir: string, value: string, path: string): Issue[
 }
 
 function checkCaFile(projectDir: string, value: string, path: string): Issue[] {
-  const located = locateFile(projectDir, value, path, "point it at your CA certificate in PEM form, e.g. mkcert's rootCA.pem");
+  const located = locateFile(
+    projectDir,
+    value,
+    path,
+    "point it at your CA certificate in PEM form, e.g. mkcert's rootCA.pem",
+  );
   if ("issue" in located) return [located.issue];
   const { file } = located;
   let text: string;
@@ -155,17 +209,41 @@ function checkCaFile(projectDir: string, value: string, path: string): Issue[] {
     accessSync(file, constants.R_OK);
     text = readHead(file, MAX_CA_FILE_BYTES + 1);
   } catch (error) {
-    return [{ path, message: `${visible(file)} is not readable: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, fix: "make the file readable by the user that runs the dev server" }];
+    return [
+      {
+        path,
+        message: `${visible(file)} is not readable: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        fix: "make the file readable by the user that runs the dev server",
+      },
+    ];
   }
   if (Buffer.byteLength(text) > MAX_CA_FILE_BYTES) {
-    return [{ path, message: `${visible(file)} is larger than 1 MiB; that is not a CA certificate`, fix: "point it at the CA certificate (PEM)" }];
+    return [
+      {
+        path,
+        message: `${visible(file)} is larger than 1 MiB; that is not a CA certificate`,
+        fix: "point it at the CA certificate (PEM)",
+      },
+    ];
   }
   const pem = inspectPem(text);
   if (pem.kind === "private-key") {
-    return [{ path, message: `${visible(file)} contains a PRIVATE KEY, not a CA certificate`, fix: "point it at the CA certificate (e.g. rootCA.pem), never its key (rootCA-key.pem); and keep keys out of the project" }];
+    return [
+      {
+        path,
+        message: `${visible(file)} contains a PRIVATE KEY, not a CA certificate`,
+        fix: "point it at the CA certificate (e.g. rootCA.pem), never its key (rootCA-key.pem); and keep keys out of the project",
+      },
+    ];
   }
   if (pem.kind === "invalid") {
-    return [{ path, message: `${visible(file)} is not a PEM certificate: ${pem.reason}`, fix: "point it at the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)" }];
+    return [
+      {
+        path,
+        message: `${visible(file)} is not a PEM certificate: ${pem.reason}`,
+        fix: "point it at the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)",
+      },
+    ];
   }
   return [];
 }

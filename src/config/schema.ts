@@ -41,7 +41,12 @@ const mapping = <const E extends v.ObjectEntries>(entries: E) =>
   );
 
 const path = (description: string) =>
-  v.pipe(v.string(), v.nonEmpty("must not be empty"), v.check((p) => !p.includes("\0"), "must not contain a NUL byte"), v.description(description));
+  v.pipe(
+    v.string(),
+    v.nonEmpty("must not be empty"),
+    v.check((p) => !p.includes("\0"), "must not contain a NUL byte"),
+    v.description(description),
+  );
 
 /** A string checked by one of the pure grammar checks, with the value quoted in the message. */
 const grammar = (check: (value: string) => PartCheck) =>
@@ -66,7 +71,11 @@ const listen = v.pipe(
 
 const envName = v.pipe(
   v.string(),
-  v.regex(ENV_NAME, (issue) => `"${printable(String(issue.input))}" is not a valid environment variable name (letters, digits and _, not starting with a digit)`),
+  v.regex(
+    ENV_NAME,
+    (issue) =>
+      `"${printable(String(issue.input))}" is not a valid environment variable name (letters, digits and _, not starting with a digit)`,
+  ),
 );
 
 /**
@@ -74,30 +83,72 @@ const envName = v.pipe(
  * withheld from every child's environment, so listing one of these would break the run.
  */
 const NEEDED_BY_ENCORE = new Set([
-  "PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD", "TMPDIR", "LANG", "LC_ALL", "TERM",
-  "NODE_OPTIONS", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
-  "DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-  "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
-  "DISABLE_ENCORE_TELEMETRY", "ENCORE_AUTH_KEY", "ENCORE_AUTHKEY",
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "PWD",
+  "TMPDIR",
+  "LANG",
+  "LC_ALL",
+  "TERM",
+  "NODE_OPTIONS",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "DOCKER_HOST",
+  "DOCKER_CONFIG",
+  "DOCKER_CERT_PATH",
+  "DOCKER_TLS_VERIFY",
+  "XDG_CONFIG_HOME",
+  "XDG_CACHE_HOME",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "DISABLE_ENCORE_TELEMETRY",
+  "ENCORE_AUTH_KEY",
+  "ENCORE_AUTHKEY",
 ]);
 
 const secretName = v.pipe(
   envName,
-  v.check((name) => !NEEDED_BY_ENCORE.has(name), (issue) => `"${printable(String(issue.input))}" cannot be a secret: it would be withheld from encore's environment, which needs it`),
+  v.check(
+    (name) => !NEEDED_BY_ENCORE.has(name),
+    (issue) =>
+      `"${printable(String(issue.input))}" cannot be a secret: it would be withheld from encore's environment, which needs it`,
+  ),
 );
 
 /** A picklist's message: a string is quoted; anything else is described, so null never reads as "null". */
 const picked = (forString: string, otherwise: string) => (issue: v.BaseIssue<unknown>) =>
-  typeof issue.input === "string" ? `"${printable(issue.input)}" ${forString}` : `${otherwise}, got ${describeValue(issue.input)}`;
+  typeof issue.input === "string"
+    ? `"${printable(issue.input)}" ${forString}`
+    : `${otherwise}, got ${describeValue(issue.input)}`;
 
 const secretType = v.picklist(
   SECRET_TYPES,
-  picked(`is not an Encore secret type (one of ${SECRET_TYPES.join(", ")}; case-sensitive)`, `must be an Encore secret type (one of ${SECRET_TYPES.join(", ")})`),
+  picked(
+    `is not an Encore secret type (one of ${SECRET_TYPES.join(", ")}; case-sensitive)`,
+    `must be an Encore secret type (one of ${SECRET_TYPES.join(", ")})`,
+  ),
 );
 
 const encoreNames = (what: string) =>
   v.pipe(
-    v.array(v.pipe(v.string(), v.regex(ENCORE_NAME, (issue) => `"${printable(String(issue.input))}" is not an Encore ${what} name (lowercase letters, digits, - and _)`))),
+    v.array(
+      v.pipe(
+        v.string(),
+        v.regex(
+          ENCORE_NAME,
+          (issue) =>
+            `"${printable(String(issue.input))}" is not an Encore ${what} name (lowercase letters, digits, - and _)`,
+        ),
+      ),
+    ),
     v.minLength(1, "must list at least one name, or be left out"),
     unique((name) => name),
   );
@@ -120,7 +171,10 @@ function unique<T extends string>(key: (value: T) => string) {
     const seen = new Set<string>();
     dataset.value.forEach((value, index) => {
       if (seen.has(key(value))) {
-        addIssue({ message: `"${printable(value)}" is listed twice`, path: [{ type: "array", origin: "value", input: dataset.value, key: index, value }] });
+        addIssue({
+          message: `"${printable(value)}" is listed twice`,
+          path: [{ type: "array", origin: "value", input: dataset.value, key: index, value }],
+        });
       }
       seen.add(key(value));
     });
@@ -133,48 +187,107 @@ const SecretsSchema = mapping({
       v.array(secretType),
       v.minLength(1, "must list at least one type"),
       unique((t) => (isSecretType(t) ? canonicalSecretType(t) : t)),
-      v.description("Encore secret types to set each secret for (one `encore secret set --type a,b,c` call per secret)."),
+      v.description(
+        "Encore secret types to set each secret for (one `encore secret set --type a,b,c` call per secret).",
+      ),
     ),
     () => [...DEFAULT_SECRET_TYPES],
   ),
   from_env: v.optional(
-    v.pipe(v.array(secretName), unique((n) => n), v.description("Environment variables (from the process or env_file) synced as Encore secrets; values go on stdin only.")),
+    v.pipe(
+      v.array(secretName),
+      unique((n) => n),
+      v.description(
+        "Environment variables (from the process or env_file) synced as Encore secrets; values go on stdin only.",
+      ),
+    ),
     () => [],
   ),
   concurrency: v.optional(
-    v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(32, "must be at most 32"), v.description("How many `encore secret set` calls run at once.")),
+    v.pipe(
+      v.number(),
+      v.integer("must be a whole number"),
+      v.minValue(1, "must be at least 1"),
+      v.maxValue(32, "must be at most 32"),
+      v.description("How many `encore secret set` calls run at once."),
+    ),
     DEFAULT_SECRET_CONCURRENCY,
   ),
   mode: v.optional(
     v.pipe(
       v.picklist(SECRET_MODES, picked("must be cloud or local", "must be cloud or local")),
-      v.description("cloud: `encore secret set` (needs a linked app and a login). local: write .secrets.local.cue next to encore.app (git-ignored, 0600)."),
+      v.description(
+        "cloud: `encore secret set` (needs a linked app and a login). local: write .secrets.local.cue next to encore.app (git-ignored, 0600).",
+      ),
     ),
     "cloud",
   ),
   skip_unchanged: v.optional(
-    v.pipe(v.boolean(), v.description("Skip secrets whose name, types and value did not change since the last successful sync (remembered as an HMAC, never the value).")),
+    v.pipe(
+      v.boolean(),
+      v.description(
+        "Skip secrets whose name, types and value did not change since the last successful sync (remembered as an HMAC, never the value).",
+      ),
+    ),
     false,
   ),
 });
 
 const DevSchema = mapping({
-  env_file: v.optional(path("dotenv file merged into encore's environment; variables already set in the process win. Required for dev.")),
+  env_file: v.optional(
+    path("dotenv file merged into encore's environment; variables already set in the process win. Required for dev."),
+  ),
   listen: v.optional(listen),
-  workdir: v.optional(path("Directory `encore run` runs in (encore.app there or in a parent). Defaults to the project directory.")),
+  workdir: v.optional(
+    path("Directory `encore run` runs in (encore.app there or in a parent). Defaults to the project directory."),
+  ),
   disable_telemetry: v.optional(v.pipe(v.boolean(), v.description("Sets DISABLE_ENCORE_TELEMETRY=1.")), false),
-  node_extra_ca_certs: v.optional(path("Extra CA certificate (PEM) trusted by Node, the encore CLI and daemon, git and curl.")),
+  node_extra_ca_certs: v.optional(
+    path("Extra CA certificate (PEM) trusted by Node, the encore CLI and daemon, git and curl."),
+  ),
   encore_secrets: v.optional(SecretsSchema, {}),
-  readiness: v.optional(mapping({ timeout_ms: timeoutMs(DEFAULT_READINESS_TIMEOUT_MS, "How long to wait for the banner and an HTTP answer.") }), {}),
-  shutdown: v.optional(mapping({ timeout_ms: timeoutMs(DEFAULT_SHUTDOWN_TIMEOUT_MS, "Grace period after SIGINT before SIGKILL; keep it below Docker's 10 s.") }), {}),
+  readiness: v.optional(
+    mapping({
+      timeout_ms: timeoutMs(DEFAULT_READINESS_TIMEOUT_MS, "How long to wait for the banner and an HTTP answer."),
+    }),
+    {},
+  ),
+  shutdown: v.optional(
+    mapping({
+      timeout_ms: timeoutMs(
+        DEFAULT_SHUTDOWN_TIMEOUT_MS,
+        "Grace period after SIGINT before SIGKILL; keep it below Docker's 10 s.",
+      ),
+    }),
+    {},
+  ),
 });
 
 const BuildSchema = mapping({
   workdir: v.optional(path("Directory `encore build docker` runs in. Defaults to the project directory.")),
-  image_name: v.optional(v.pipe(v.string(), grammar(checkImageName), v.description("Repository name in <registry>/<image_name>:<tag><suffix>.")), DEFAULT_IMAGE_NAME),
-  docker_tag_suffix: v.optional(v.pipe(v.string(), grammar(checkTagSuffix), v.description('Appended to the tag, e.g. "-encore".')), ""),
-  push: v.optional(v.pipe(v.boolean(), v.description("Push to the registry (`--push`) instead of loading into the local engine.")), false),
-  base: v.optional(v.pipe(v.string(), grammar(checkFullReference), v.description("Base image (`--base`); Encore uses node:slim for TypeScript apps."))),
+  image_name: v.optional(
+    v.pipe(
+      v.string(),
+      grammar(checkImageName),
+      v.description("Repository name in <registry>/<image_name>:<tag><suffix>."),
+    ),
+    DEFAULT_IMAGE_NAME,
+  ),
+  docker_tag_suffix: v.optional(
+    v.pipe(v.string(), grammar(checkTagSuffix), v.description('Appended to the tag, e.g. "-encore".')),
+    "",
+  ),
+  push: v.optional(
+    v.pipe(v.boolean(), v.description("Push to the registry (`--push`) instead of loading into the local engine.")),
+    false,
+  ),
+  base: v.optional(
+    v.pipe(
+      v.string(),
+      grammar(checkFullReference),
+      v.description("Base image (`--base`); Encore uses node:slim for TypeScript apps."),
+    ),
+  ),
   arch: v.optional(
     v.pipe(
       v.picklist(BUILD_ARCHES, picked("must be amd64 or arm64", "must be amd64 or arm64")),
@@ -182,7 +295,10 @@ const BuildSchema = mapping({
     ),
   ),
   config: v.optional(path("Infrastructure config file (`--config`), relative to build.workdir.")),
-  skip_config: v.optional(v.pipe(v.boolean(), v.description("Build without an infrastructure config (`--skip-config`).")), false),
+  skip_config: v.optional(
+    v.pipe(v.boolean(), v.description("Build without an infrastructure config (`--skip-config`).")),
+    false,
+  ),
   services: v.optional(v.pipe(encoreNames("service"), v.description("Only these services (`--services`)."))),
   gateways: v.optional(v.pipe(encoreNames("gateway"), v.description("Only these gateways (`--gateways`)."))),
 });
@@ -191,11 +307,16 @@ const InstallSchema = mapping({
   enabled: v.optional(
     v.pipe(
       v.boolean(),
-      v.description("Install the app's packages (npm ci, pnpm install --frozen-lockfile, yarn install --immutable) before encore run and encore build docker, when they changed. false: you manage node_modules yourself."),
+      v.description(
+        "Install the app's packages (npm ci, pnpm install --frozen-lockfile, yarn install --immutable) before encore run and encore build docker, when they changed. false: you manage node_modules yourself.",
+      ),
     ),
     true,
   ),
-  timeout_ms: timeoutMs(DEFAULT_INSTALL_TIMEOUT_MS, "How long the install may take before it is stopped; separate from the readiness timeout."),
+  timeout_ms: timeoutMs(
+    DEFAULT_INSTALL_TIMEOUT_MS,
+    "How long the install may take before it is stopped; separate from the readiness timeout.",
+  ),
 });
 
 export const EncoreTsSchema = v.pipe(

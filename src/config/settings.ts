@@ -19,7 +19,13 @@ export interface DevSettings {
   listen: ListenAddress;
   disableTelemetry: boolean;
   caFile: string | undefined;
-  secrets: { types: SecretType[]; fromEnv: string[]; concurrency: number; mode: "cloud" | "local"; skipUnchanged: boolean };
+  secrets: {
+    types: SecretType[];
+    fromEnv: string[];
+    concurrency: number;
+    mode: "cloud" | "local";
+    skipUnchanged: boolean;
+  };
   readinessTimeoutMs: number;
   shutdownTimeoutMs: number;
   install: InstallSettings;
@@ -70,7 +76,10 @@ export function invalidConfig(operation: Operation, all: readonly Issue[], sourc
   const where = source ? ` in ${source}` : "";
   const issues =
     all.length > MAX_LISTED_ISSUES
-      ? [...all.slice(0, MAX_LISTED_ISSUES), { path: "…", message: `and ${all.length - MAX_LISTED_ISSUES} more problems, not listed` }]
+      ? [
+          ...all.slice(0, MAX_LISTED_ISSUES),
+          { path: "…", message: `and ${all.length - MAX_LISTED_ISSUES} more problems, not listed` },
+        ]
       : all;
   const first = issues[0];
   const message =
@@ -134,7 +143,10 @@ export interface TestSettings extends Omit<DevSettings, "envFile" | "listen" | "
   envFile: string | undefined;
 }
 
-export function resolveTestSettings(raw: unknown, ctx: { projectDir: string; source?: string | undefined }): TestSettings {
+export function resolveTestSettings(
+  raw: unknown,
+  ctx: { projectDir: string; source?: string | undefined },
+): TestSettings {
   const { dev, install } = validated(raw, { projectDir: ctx.projectDir, operation: "test" }, ctx.source);
   return {
     projectDir: ctx.projectDir,
@@ -164,7 +176,11 @@ interface BuildContext {
 }
 
 export function resolveBuildSettings(raw: unknown, ctx: BuildContext): BuildSettings {
-  const config = validated(raw, { projectDir: ctx.projectDir, operation: "build", registry: ctx.registry, imageTag: ctx.imageTag }, ctx.source);
+  const config = validated(
+    raw,
+    { projectDir: ctx.projectDir, operation: "build", registry: ctx.registry, imageTag: ctx.imageTag },
+    ctx.source,
+  );
   const { build, dev } = config;
   return {
     projectDir: ctx.projectDir,

@@ -26,11 +26,21 @@ export function relayAddress(env: Readonly<Record<string, string | undefined>>):
   if (value === undefined || value === "") return undefined;
   const parsed = parseListen(value);
   if (parsed.ok) return parsed.value;
-  throw new ProviderError({ category: "INVALID_CONFIG", provider: "encore-ts", operation: "dev", message: `${RELAY_VARIABLE}: ${parsed.message}`, fix: `${parsed.fix}; 0.0.0.0:9230 in the toolbox, or unset it` });
+  throw new ProviderError({
+    category: "INVALID_CONFIG",
+    provider: "encore-ts",
+    operation: "dev",
+    message: `${RELAY_VARIABLE}: ${parsed.message}`,
+    fix: `${parsed.fix}; 0.0.0.0:9230 in the toolbox, or unset it`,
+  });
 }
 
 /** Listens on `listen` and joins each connection to the inspector; ends when `close` is called. */
-export async function startDebugRelay(listen: ListenAddress, log: Logger, target: ListenAddress = INSPECTOR): Promise<DebugRelay> {
+export async function startDebugRelay(
+  listen: ListenAddress,
+  log: Logger,
+  target: ListenAddress = INSPECTOR,
+): Promise<DebugRelay> {
   const open = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(target.port, target.host);
@@ -43,7 +53,9 @@ export async function startDebugRelay(listen: ListenAddress, log: Logger, target
         upstream.destroy();
       });
     }
-    upstream.on("connect", () => log.debug("debugger attached through the relay", { from: `${client.remoteAddress}:${client.remotePort}` }));
+    upstream.on("connect", () =>
+      log.debug("debugger attached through the relay", { from: `${client.remoteAddress}:${client.remotePort}` }),
+    );
     client.pipe(upstream);
     upstream.pipe(client);
   });
@@ -51,7 +63,13 @@ export async function startDebugRelay(listen: ListenAddress, log: Logger, target
     server.once("error", reject);
     server.listen(listen.port, listen.host, () => resolve());
   }).catch((error: NodeJS.ErrnoException) => {
-    throw new ProviderError({ category: "DEV_SERVER_FAILED", provider: "encore-ts", operation: "dev", message: `the debugger relay cannot listen on ${listen.address}: ${error.code ?? error.message}`, fix: `free the port, or set ${RELAY_VARIABLE} to another address` });
+    throw new ProviderError({
+      category: "DEV_SERVER_FAILED",
+      provider: "encore-ts",
+      operation: "dev",
+      message: `the debugger relay cannot listen on ${listen.address}: ${error.code ?? error.message}`,
+      fix: `free the port, or set ${RELAY_VARIABLE} to another address`,
+    });
   });
   log.info(`debugger relay on ${listen.address} → ${target.address} (the app's inspector)`);
   return {

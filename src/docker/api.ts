@@ -29,7 +29,18 @@ export function engineVersion(endpoint: DockerEndpoint, timeoutMs = 3000): Promi
       req = httpRequest({ socketPath: endpoint.path, path: "/version", timeout: timeoutMs }, onResponse);
     } else if (endpoint.kind === "tcp" && endpoint.tls && endpoint.certPath) {
       const file = (name: string) => readFileSync(join(endpoint.certPath!, name));
-      req = httpsRequest({ host: endpoint.host, port: endpoint.port, path: "/version", timeout: timeoutMs, ca: file("ca.pem"), cert: file("cert.pem"), key: file("key.pem") }, onResponse);
+      req = httpsRequest(
+        {
+          host: endpoint.host,
+          port: endpoint.port,
+          path: "/version",
+          timeout: timeoutMs,
+          ca: file("ca.pem"),
+          cert: file("cert.pem"),
+          key: file("key.pem"),
+        },
+        onResponse,
+      );
     } else if (endpoint.kind === "tcp") {
       req = httpRequest({ host: endpoint.host, port: endpoint.port, path: "/version", timeout: timeoutMs }, onResponse);
     } else {

@@ -18,7 +18,14 @@ export function resolveDockerEndpoint(env: Readonly<Record<string, string | unde
   if (tcp) {
     const tls = Boolean(env.DOCKER_TLS_VERIFY) && env.DOCKER_TLS_VERIFY !== "0";
     const certPath = env.DOCKER_CERT_PATH || (env.HOME ? join(env.HOME, ".docker") : undefined);
-    return { kind: "tcp", host: tcp[1]!.replace(/^\[|\]$/g, ""), port: Number(tcp[2]), tls, certPath: tls ? certPath : undefined, text: host };
+    return {
+      kind: "tcp",
+      host: tcp[1]!.replace(/^\[|\]$/g, ""),
+      port: Number(tcp[2]),
+      tls,
+      certPath: tls ? certPath : undefined,
+      text: host,
+    };
   }
   return { kind: "other", text: host };
 }

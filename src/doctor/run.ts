@@ -18,7 +18,18 @@ import { renderJson, renderText, summarize } from "./render.ts";
 import type { Check, CheckResult, DoctorContext } from "./types.ts";
 
 /** In order of what to fix first. */
-const CHECKS: readonly Check[] = [checkConfig, checkEncore, checkProject, checkPackages, checkTls, checkProxy, checkDocker, checkDatabases, checkPorts, checkSecrets];
+const CHECKS: readonly Check[] = [
+  checkConfig,
+  checkEncore,
+  checkProject,
+  checkPackages,
+  checkTls,
+  checkProxy,
+  checkDocker,
+  checkDatabases,
+  checkPorts,
+  checkSecrets,
+];
 
 interface DoctorInput {
   projectDir: string;
@@ -46,13 +57,19 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     try {
       results.push(...(await check(ctx)));
     } catch (error) {
-      results.push({ id: check.name.replace(/^check/, "").toLowerCase(), status: "fail", message: `the check itself failed: ${(error as Error).message}`, fix: "report this as a bug" });
+      results.push({
+        id: check.name.replace(/^check/, "").toLowerCase(),
+        status: "fail",
+        message: `the check itself failed: ${(error as Error).message}`,
+        fix: "report this as a bug",
+      });
     }
   }
   return {
     results,
     exitCode: summarize(results).fail > 0 ? 1 : 0,
-    render: (format, color) => (format === "json" ? renderJson(input.projectDir, results) : renderText(input.projectDir, results, color)),
+    render: (format, color) =>
+      format === "json" ? renderJson(input.projectDir, results) : renderText(input.projectDir, results, color),
   };
 }
 
@@ -68,7 +85,13 @@ function gather(input: DoctorInput): DoctorContext {
   try {
     const document = readStagecraftDocument(input.configPath, "dev", input.cwd);
     const selection = selectProvider(document, "dev");
-    if (selection.providerId !== PROVIDER_ID) throw new ProviderError({ category: "INVALID_CONFIG", provider: PROVIDER_ID, operation: "dev", message: `backend.provider is "${selection.providerId}"; this tool runs ${PROVIDER_ID}` });
+    if (selection.providerId !== PROVIDER_ID)
+      throw new ProviderError({
+        category: "INVALID_CONFIG",
+        provider: PROVIDER_ID,
+        operation: "dev",
+        message: `backend.provider is "${selection.providerId}"; this tool runs ${PROVIDER_ID}`,
+      });
     settings = resolveDevSettings(selection.block, { projectDir: input.projectDir, source: document.source });
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;

@@ -35,6 +35,23 @@ export interface DoctorContext {
 
 export type Check = (ctx: DoctorContext) => Promise<CheckResult[]> | CheckResult[];
 
-export const pass = (id: string, message: string, details?: string[]): CheckResult => ({ id, status: "pass", message, ...(details ? { details } : {}) });
-export const warn = (id: string, message: string, fix: string, details?: string[]): CheckResult => ({ id, status: "warn", message, fix, ...(details ? { details } : {}) });
-export const fail = (id: string, message: string, fix: string, details?: string[]): CheckResult => ({ id, status: "fail", message, fix, ...(details ? { details } : {}) });
+export const pass = (id: string, message: string, details?: string[]): CheckResult => ({
+  id,
+  status: "pass",
+  message,
+  ...(details ? { details } : {}),
+});
+export const warn = (id: string, message: string, fix: string, details?: string[]): CheckResult => ({
+  id,
+  status: "warn",
+  message,
+  fix,
+  ...(details ? { details } : {}),
+});
+export const fail = (id: string, message: string, fix: string, details?: string[]): CheckResult => ({
+  id,
+  status: "fail",
+  message,
+  fix,
+  ...(details ? { details } : {}),
+});

@@ -17,7 +17,8 @@ export function findAppRoot(start: string): AppRoot {
       // not here; keep walking up
     }
     const parent = dirname(dir);
-    if (parent === dir) return directory ? { ok: false, reason: "directory", path: directory } : { ok: false, reason: "missing" };
+    if (parent === dir)
+      return directory ? { ok: false, reason: "directory", path: directory } : { ok: false, reason: "missing" };
     dir = parent;
   }
 }

@@ -60,7 +60,11 @@ export async function readCliVersion(request: CliVersionRequest): Promise<CliVer
   );
   if (version) return { ok: true, version, source: "command" };
   if (timeout.aborted) {
-    return { ok: false, reason: "timeout", message: `\`encore version\` printed no version within ${timeoutMs} ms (it checks for updates over the network before it prints)` };
+    return {
+      ok: false,
+      reason: "timeout",
+      message: `\`encore version\` printed no version within ${timeoutMs} ms (it checks for updates over the network before it prints)`,
+    };
   }
   return { ok: false, reason: "no-version", message: "`encore version` printed no version" };
 }

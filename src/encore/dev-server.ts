@@ -22,10 +22,7 @@ interface DevServerOptions {
   now?: () => number;
 }
 
-type Outcome =
-  | { kind: "exited"; exit: Exit }
-  | { kind: "stop-requested" }
-  | { kind: "not-ready" };
+type Outcome = { kind: "exited"; exit: Exit } | { kind: "stop-requested" } | { kind: "not-ready" };
 
 /**
  * Runs `encore run` until a stop is requested (resolves) or it fails (throws DEV_SERVER_FAILED).
@@ -71,12 +68,19 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
   });
   const exited = child.exited.then((exit): Outcome => ({ kind: "exited", exit }));
   const watchdog = new AbortController();
-  const heartbeat = setInterval(() => log.debug("encore dev still running", { uptimeSeconds: Math.round((now() - started) / 1000) }), options.heartbeatMs ?? 5 * 60_000);
+  const heartbeat = setInterval(
+    () => log.debug("encore dev still running", { uptimeSeconds: Math.round((now() - started) / 1000) }),
+    options.heartbeatMs ?? 5 * 60_000,
+  );
   heartbeat.unref();
 
   try {
-    const ready = waitUntilReady(banner, listen, options.probeIntervalMs ?? 50, watchdog.signal).then((): Outcome | undefined => undefined);
-    const timeout = delay(options.readinessTimeoutMs, { kind: "not-ready" } as Outcome, { signal: watchdog.signal }).catch(() => undefined);
+    const ready = waitUntilReady(banner, listen, options.probeIntervalMs ?? 50, watchdog.signal).then(
+      (): Outcome | undefined => undefined,
+    );
+    const timeout = delay(options.readinessTimeoutMs, { kind: "not-ready" } as Outcome, {
+      signal: watchdog.signal,
+    }).catch(() => undefined);
     const first = await Promise.race([ready, timeout, exited, stopRequested]);
     if (first === undefined) {
       serving = true;
@@ -94,7 +98,8 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
     if (outcome.kind === "stop-requested") {
       log.info("stopping dev server (SIGINT to encore run)", { graceMs: options.shutdownTimeoutMs });
       const exit = await child.exited;
-      if (exit.forced) log.warn(`encore run did not stop in time and was killed (SIGKILL)`, { graceMs: options.shutdownTimeoutMs });
+      if (exit.forced)
+        log.warn(`encore run did not stop in time and was killed (SIGKILL)`, { graceMs: options.shutdownTimeoutMs });
       else log.info(`dev server stopped (encore run ${describeExit(exit)})`);
       return;
     }
@@ -123,12 +128,20 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
       fix: portInUse
         ? "stop whatever holds the port, or pass --listen with a free port"
         : "read the encore output above; fix the app and start again",
-      facts: { ...(exit.exitCode !== undefined ? { encoreExitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },
+      facts: {
+        ...(exit.exitCode !== undefined ? { encoreExitCode: exit.exitCode } : {}),
+        ...(exit.signal ? { signal: exit.signal } : {}),
+      },
     });
   }
 }
 
-async function waitUntilReady(banner: Promise<void>, listen: ListenAddress, intervalMs: number, signal: AbortSignal): Promise<void> {
+async function waitUntilReady(
+  banner: Promise<void>,
+  listen: ListenAddress,
+  intervalMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   await banner;
   const host = probeHost(listen);
   while (!signal.aborted) {

@@ -27,11 +27,17 @@ export async function runTests(options: TestRunOptions): Promise<number> {
   const started = performance.now();
   const stopping = () => log.warn("stopping the tests (SIGINT to encore test and the test process)");
   signal.addEventListener("abort", stopping, { once: true });
-  const exit = await startForeground(spec, { stop: stopRequest([signal], options.force), stopSignal: "SIGINT", graceMs: options.shutdownTimeoutMs }).exited;
+  const exit = await startForeground(spec, {
+    stop: stopRequest([signal], options.force),
+    stopSignal: "SIGINT",
+    graceMs: options.shutdownTimeoutMs,
+  }).exited;
   signal.removeEventListener("abort", stopping);
   const outcome = { exit };
   if (exit.stopped) {
-    log.warn(`tests stopped on request${exit.forced ? " (forced with SIGKILL)" : ""}; encore test ${describeExit(exit)}`);
+    log.warn(
+      `tests stopped on request${exit.forced ? " (forced with SIGKILL)" : ""}; encore test ${describeExit(exit)}`,
+    );
     return signalExitCode(String(signal.reason ?? "SIGINT"));
   }
   if (outcome.exit.spawnError !== undefined) {
@@ -47,7 +53,11 @@ export async function runTests(options: TestRunOptions): Promise<number> {
   const code = exitCodeOf(outcome.exit);
   const durationMs = Math.round(performance.now() - started);
   if (code === 0) log.info("tests passed", { durationMs });
-  else log.warn(`tests failed: encore test ${describeExit(outcome.exit)}; exiting with its code ${code}`, { durationMs, exitCode: code });
+  else
+    log.warn(`tests failed: encore test ${describeExit(outcome.exit)}; exiting with its code ${code}`, {
+      durationMs,
+      exitCode: code,
+    });
   return code;
 }
 

@@ -11,7 +11,10 @@ export class EnvFileError extends Error {
 /** The values, and where the file holds escapes other tools read differently. */
 export function readEnvFileNoting(path: string): { values: Record<string, string>; escapes: LiteralEscape[] } {
   const read = readBounded(path, ENV_FILE_MAX_BYTES);
-  if (!read.ok) throw new EnvFileError(read.reason === "unreadable" ? (read.code ?? "unreadable") : describeFailure(read, ENV_FILE_MAX_BYTES));
+  if (!read.ok)
+    throw new EnvFileError(
+      read.reason === "unreadable" ? (read.code ?? "unreadable") : describeFailure(read, ENV_FILE_MAX_BYTES),
+    );
   const text = read.data.toString("utf8");
   return { values: parseEnvText(text), escapes: literalEscapes(text) };
 }

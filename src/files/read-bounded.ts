@@ -2,7 +2,12 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 
 type BoundedRead =
   | { ok: true; data: Buffer }
-  | { ok: false; reason: "missing" | "directory" | "not-a-file" | "too-large" | "unreadable"; code?: string; size?: number };
+  | {
+      ok: false;
+      reason: "missing" | "directory" | "not-a-file" | "too-large" | "unreadable";
+      code?: string;
+      size?: number;
+    };
 
 /**
  * Reads a user-named file, refusing what is not a regular file and stopping after `maxBytes`

@@ -40,11 +40,22 @@ export async function runIsolatedGit(
       {
         file: git.path,
         // Belt and braces: the config is empty, and these are off whatever a global file says.
-        args: ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.untrackedCache=false", ...args],
+        args: [
+          "-c",
+          "core.fsmonitor=false",
+          "-c",
+          "core.hooksPath=/dev/null",
+          "-c",
+          "core.untrackedCache=false",
+          ...args,
+        ],
         cwd: options.cwd,
         env: isolatedEnv(options.env, shadow, repo),
       },
-      { onLine: (stream, line) => stream === "stdout" && stdout.push(line), stop: options.stop ?? stopRequest([AbortSignal.timeout(GIT_TIMEOUT_MS)]) },
+      {
+        onLine: (stream, line) => stream === "stdout" && stdout.push(line),
+        stop: options.stop ?? stopRequest([AbortSignal.timeout(GIT_TIMEOUT_MS)]),
+      },
     );
     return { exit, stdout };
   } finally {
@@ -58,12 +69,16 @@ function prepareShadow(shadow: string, repo: Repository, head: string | undefine
   // A detached HEAD at the commit read from the files: no ref of the checkout is consulted.
   writeFileSync(join(shadow, "HEAD"), head ? `${head}\n` : "ref: refs/heads/stagecraft-none\n");
   const sha256 = head?.length === 64;
-  writeFileSync(join(shadow, "config"), `[core]\n\trepositoryformatversion = ${sha256 ? 1 : 0}\n\tbare = false\n${sha256 ? "[extensions]\n\tobjectformat = sha256\n" : ""}`);
+  writeFileSync(
+    join(shadow, "config"),
+    `[core]\n\trepositoryformatversion = ${sha256 ? 1 : 0}\n\tbare = false\n${sha256 ? "[extensions]\n\tobjectformat = sha256\n" : ""}`,
+  );
   // The checkout's own ignore list is data, not configuration: check-ignore needs it.
   const exclude = readBounded(join(repo.commonDir, "info", "exclude"), EXCLUDE_MAX);
   if (exclude.ok) writeFileSync(join(shadow, "info", "exclude"), exclude.data);
   // A split index names its shared part by file name, looked up in the git directory.
-  for (const name of safeList(repo.gitDir)) if (/^sharedindex\.[0-9a-f]+$/.test(name)) symlinkSync(join(repo.gitDir, name), join(shadow, name));
+  for (const name of safeList(repo.gitDir))
+    if (/^sharedindex\.[0-9a-f]+$/.test(name)) symlinkSync(join(repo.gitDir, name), join(shadow, name));
 }
 
 function isolatedEnv(env: Readonly<Record<string, string>>, shadow: string, repo: Repository): Record<string, string> {

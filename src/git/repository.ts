@@ -26,7 +26,8 @@ export function findRepository(dir: string): Found<Repository> {
   for (let current = resolve(dir); ; current = dirname(current)) {
     const dotGit = join(current, ".git");
     const stat = statOrUndefined(dotGit);
-    if (stat?.isDirectory()) return { ok: true, value: { workTree: current, gitDir: dotGit, commonDir: commonDirOf(dotGit) } };
+    if (stat?.isDirectory())
+      return { ok: true, value: { workTree: current, gitDir: dotGit, commonDir: commonDirOf(dotGit) } };
     if (stat?.isFile()) {
       // A gitfile (linked worktree, submodule): "gitdir: <path>".
       const text = readText(dotGit);
@@ -35,7 +36,8 @@ export function findRepository(dir: string): Found<Repository> {
       const gitDir = isAbsolute(target) ? target : resolve(current, target);
       return { ok: true, value: { workTree: current, gitDir, commonDir: commonDirOf(gitDir) } };
     }
-    if (dirname(current) === current) return { ok: false, reason: `${dir} is not a git repository (no .git in it or above it)` };
+    if (dirname(current) === current)
+      return { ok: false, reason: `${dir} is not a git repository (no .git in it or above it)` };
   }
 }
 
@@ -47,13 +49,16 @@ function commonDirOf(gitDir: string): string {
 
 /** The commit HEAD points at (full object id), following symbolic refs. */
 export function readHead(repo: Repository): Found<string> {
-  if (existsSync(join(repo.commonDir, "reftable"))) return { ok: false, reason: "the repository stores refs as a reftable, which is not read" };
+  if (existsSync(join(repo.commonDir, "reftable")))
+    return { ok: false, reason: "the repository stores refs as a reftable, which is not read" };
   let ref = "HEAD";
   for (let depth = 0; depth < 5; depth++) {
     const value = readRef(repo, ref);
-    if (value === undefined) return { ok: false, reason: ref === "HEAD" ? "HEAD cannot be read" : `${ref} has no commit yet` };
+    if (value === undefined)
+      return { ok: false, reason: ref === "HEAD" ? "HEAD cannot be read" : `${ref} has no commit yet` };
     const symbolic = value.match(/^ref: (refs\/\S+)$/)?.[1];
-    if (!symbolic) return OBJECT_ID.test(value) ? { ok: true, value } : { ok: false, reason: `${ref} does not hold a commit id` };
+    if (!symbolic)
+      return OBJECT_ID.test(value) ? { ok: true, value } : { ok: false, reason: `${ref} does not hold a commit id` };
     if (symbolic.split("/").includes("..")) return { ok: false, reason: `${ref} points outside refs/` };
     ref = symbolic;
   }

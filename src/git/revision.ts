@@ -13,20 +13,33 @@ const SHORT_SHA_LENGTH = 12;
  * from git run without the repository's configuration (isolated.ts), so the checkout can
  * make nothing run. `checkDirty: false` (plan) runs nothing at all.
  */
-export async function revisionTag(projectDir: string, env: Readonly<Record<string, string>>, options: { checkDirty: boolean; stop?: StopRequest | undefined }): Promise<Revision> {
+export async function revisionTag(
+  projectDir: string,
+  env: Readonly<Record<string, string>>,
+  options: { checkDirty: boolean; stop?: StopRequest | undefined },
+): Promise<Revision> {
   const repo = findRepository(projectDir);
   if (!repo.ok) return { ok: false, reason: repo.reason };
   const head = readHead(repo.value);
   if (!head.ok) return { ok: false, reason: `${repo.value.workTree}: ${head.reason}` };
   const short = head.value.slice(0, SHORT_SHA_LENGTH);
   if (!options.checkDirty) return { ok: true, tag: short, dirty: "unchecked" };
-  const status = await runIsolatedGit(repo.value, head.value, ["status", "--porcelain", "--untracked-files=no", "--ignore-submodules=all", "--no-renames"], {
-    cwd: repo.value.workTree,
-    env,
-    stop: options.stop,
-  });
+  const status = await runIsolatedGit(
+    repo.value,
+    head.value,
+    ["status", "--porcelain", "--untracked-files=no", "--ignore-submodules=all", "--no-renames"],
+    {
+      cwd: repo.value.workTree,
+      env,
+      stop: options.stop,
+    },
+  );
   if ("unavailable" in status) return { ok: false, reason: status.unavailable };
-  if (status.exit.exitCode !== 0) return { ok: false, reason: `git status could not compare the worktree with ${short} (git ${status.exit.signal ?? `exit ${status.exit.exitCode}`})` };
+  if (status.exit.exitCode !== 0)
+    return {
+      ok: false,
+      reason: `git status could not compare the worktree with ${short} (git ${status.exit.signal ?? `exit ${status.exit.exitCode}`})`,
+    };
   const dirty = status.stdout.some((line) => line.trim() !== "");
   return { ok: true, tag: dirty ? `${short}-dirty` : short, dirty };
 }

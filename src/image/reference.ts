@@ -56,7 +56,10 @@ export function checkImageReference(parts: ImageReferenceParts): PartCheck {
   if (!TAG_RE.test(fullTag)) return { ok: false, message: `tag "${fullTag}" ${TAG_RULE}` };
   const repository = formatImageReference(parts).slice(0, -(fullTag.length + 1));
   if (repository.length > MAX_NAME_LENGTH) {
-    return { ok: false, message: `repository name is ${repository.length} characters; Docker allows ${MAX_NAME_LENGTH}` };
+    return {
+      ok: false,
+      message: `repository name is ${repository.length} characters; Docker allows ${MAX_NAME_LENGTH}`,
+    };
   }
   return ok;
 }
@@ -65,7 +68,10 @@ const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
 
 /** A whole reference as `docker pull` takes it: `[registry/]name[:tag][@digest]` (for `build.base`). */
 export function checkFullReference(reference: string): PartCheck {
-  const fail: PartCheck = { ok: false, message: "is not an image reference such as node:24-bookworm-slim or ghcr.io/org/base:1.0" };
+  const fail: PartCheck = {
+    ok: false,
+    message: "is not an image reference such as node:24-bookworm-slim or ghcr.io/org/base:1.0",
+  };
   const [nameAndTag = "", digest, ...rest] = reference.split("@");
   if (rest.length > 0 || (digest !== undefined && !DIGEST_RE.test(digest))) return fail;
   const slash = nameAndTag.lastIndexOf("/");

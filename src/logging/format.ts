@@ -12,7 +12,14 @@ interface PrettyOptions {
 /** One JSON object per line; ANSI stripped; the contract's fields first (docs/provider-contract.md §Logging). */
 export function formatJson(record: LogRecord): string {
   const { time, level, message, provider, operation, feature, stream, fields } = record;
-  const out: Record<string, unknown> = { time: time.toISOString(), level, message: stripAnsi(message), provider, operation, feature };
+  const out: Record<string, unknown> = {
+    time: time.toISOString(),
+    level,
+    message: stripAnsi(message),
+    provider,
+    operation,
+    feature,
+  };
   if (stream) out.stream = stream;
   for (const [key, value] of Object.entries(fields)) if (value !== undefined && !(key in out)) out[key] = value;
   return JSON.stringify(out);
@@ -39,7 +46,8 @@ export function formatPretty(record: LogRecord, options: PrettyOptions): string 
   let extras = "";
   for (const key in record.fields) {
     const value = record.fields[key];
-    if (value !== undefined) extras += `${extras ? " " : ""}${key}=${Array.isArray(value) ? JSON.stringify(value) : String(value)}`;
+    if (value !== undefined)
+      extras += `${extras ? " " : ""}${key}=${Array.isArray(value) ? JSON.stringify(value) : String(value)}`;
   }
   const body = record.stream ? `│ ${message}` : message;
   const tail = extras ? ` ${options.color ? DIM : ""}${extras}${options.color ? RESET : ""}` : "";

@@ -2,7 +2,15 @@ import type { Writable } from "node:stream";
 import Transport from "winston-transport";
 import { formatJson, formatPretty } from "./format.ts";
 import { Redactor } from "./redact.ts";
-import { FEATURE_ID, type Fields, type LogFormat, type LogLevel, type LogRecord, type RecordContext, type Stream } from "./record.ts";
+import {
+  FEATURE_ID,
+  type Fields,
+  type LogFormat,
+  type LogLevel,
+  type LogRecord,
+  type RecordContext,
+  type Stream,
+} from "./record.ts";
 
 // The only module that touches winston (style principle 2). Records are formatted by one
 // function (redaction, then pretty or JSON) and written by a winston transport, driven
@@ -106,7 +114,8 @@ interface Info {
 
 export function createLogger(options: LoggerOptions): Logger {
   const redactor = options.redactor ?? new Redactor();
-  const render = options.format === "json" ? formatJson : (record: LogRecord) => formatPretty(record, { color: options.color });
+  const render =
+    options.format === "json" ? formatJson : (record: LogRecord) => formatPretty(record, { color: options.color });
   // Redaction happens here, once, for every record: messages, fields and relayed lines alike.
   // A plain function rather than a winston format: loading winston's format pipeline (logform,
   // colors, readable-stream) cost more start-up time than everything else the logger does.
@@ -131,7 +140,14 @@ export function createLogger(options: LoggerOptions): Logger {
     }
   };
   const base: RecordContext = { provider: "encore-ts", operation: "cli", feature: FEATURE_ID, ...options.context };
-  return bind(write, (fn) => writer.batch(fn), () => writer.drained(), base, redactor, options.level);
+  return bind(
+    write,
+    (fn) => writer.batch(fn),
+    () => writer.drained(),
+    base,
+    redactor,
+    options.level,
+  );
 }
 
 function noop(): void {}

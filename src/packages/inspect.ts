@@ -23,7 +23,9 @@ interface InspectRequest {
  * Everything the install step decides, read from disk in one go: a few small reads and one
  * hash of the lockfile, so a restart with nothing changed stays far below 50 ms.
  */
-export function inspectInstall(request: InspectRequest): { ok: true; inspection: InstallInspection } | Extract<Detection, { ok: false }> {
+export function inspectInstall(
+  request: InspectRequest,
+): { ok: true; inspection: InstallInspection } | Extract<Detection, { ok: false }> {
   const files = request.files ?? diskFiles;
   const detection = detectPackageManager(request.appRoot, request.boundary, files);
   if (!detection.ok) return detection;
@@ -38,7 +40,12 @@ export function inspectInstall(request: InspectRequest): { ok: true; inspection:
   return { ok: true, inspection: { choice, fingerprint, decision } };
 }
 
-function currentFingerprint(choice: PackageManagerChoice, appRoot: string, nodeMajor: number, files: Files = diskFiles): InstallFingerprint {
+function currentFingerprint(
+  choice: PackageManagerChoice,
+  appRoot: string,
+  nodeMajor: number,
+  files: Files = diskFiles,
+): InstallFingerprint {
   const fields: Record<string, unknown> = {};
   for (const dir of new Set([choice.root, appRoot])) {
     const pkg = files.packageJson(join(dir, "package.json"));

@@ -35,7 +35,10 @@ export function installArgs(choice: Pick<PackageManagerChoice, "name" | "lockfil
  * `via.corepack` false runs the manager found on PATH; true runs `corepack <manager>[@<version>]`,
  * which fetches the version `packageManager` pins.
  */
-export function installCommand(choice: Pick<PackageManagerChoice, "name" | "version" | "lockfile" | "yarnBerry">, via: { file: string; corepack: boolean }): InstallCommand {
+export function installCommand(
+  choice: Pick<PackageManagerChoice, "name" | "version" | "lockfile" | "yarnBerry">,
+  via: { file: string; corepack: boolean },
+): InstallCommand {
   const args = installArgs(choice);
   const env: Record<string, string> = {
     // corepack asks before downloading a manager; nobody is there to answer.

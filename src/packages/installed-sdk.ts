@@ -9,8 +9,11 @@ import { readFileSync } from "node:fs";
 export const SDK_PACKAGE = "encore.dev";
 
 /** Resolves `<name>/package.json` from `fromDir` as Node does: node_modules in it and every parent. */
-export function findInstalledVersion(fromDir: string, name: string = SDK_PACKAGE): { version: string; file: string } | undefined {
-  for (let dir = fromDir; ; ) {
+export function findInstalledVersion(
+  fromDir: string,
+  name: string = SDK_PACKAGE,
+): { version: string; file: string } | undefined {
+  for (let dir = fromDir; ;) {
     const file = join(dir, "node_modules", name, "package.json");
     try {
       const data = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown };

@@ -63,7 +63,7 @@ export const diskFiles: Files = {
  */
 export function findInstallRoot(appRoot: string, boundary: string, files: Files = diskFiles): string {
   if (ALL_LOCKFILES.some((name) => files.exists(join(appRoot, name)))) return appRoot;
-  for (let dir = appRoot; ; ) {
+  for (let dir = appRoot; ;) {
     if (dir !== appRoot && isWorkspaceRoot(dir, files)) return dir;
     const parent = dirname(dir);
     if (dir === boundary || parent === dir || !isInside(parent, boundary)) return appRoot;
@@ -83,7 +83,7 @@ function isInside(dir: string, boundary: string): boolean {
 
 /** `packageManager` as Encore finds it: the app's package.json, else the nearest parent's. */
 function findPackageManagerField(appRoot: string, files: Files): { value: string; file: string } | undefined {
-  for (let dir = appRoot; ; ) {
+  for (let dir = appRoot; ;) {
     const file = join(dir, "package.json");
     if (files.exists(file)) {
       const pkg = files.packageJson(file);
@@ -110,7 +110,12 @@ export function detectPackageManager(appRoot: string, boundary: string, files: F
     where = `"packageManager": "${field.value}" in ${field.file}`;
   } else {
     const found = ALL_LOCKFILES.find((lock) => files.exists(join(root, lock)));
-    name = found === undefined ? "npm" : BUN_LOCKFILES.includes(found) ? "bun" : ((Object.keys(LOCKFILES) as ManagerName[]).find((m) => LOCKFILES[m].includes(found)) ?? "npm");
+    name =
+      found === undefined
+        ? "npm"
+        : BUN_LOCKFILES.includes(found)
+          ? "bun"
+          : ((Object.keys(LOCKFILES) as ManagerName[]).find((m) => LOCKFILES[m].includes(found)) ?? "npm");
     source = found === undefined ? "default" : "lockfile";
     where = found === undefined ? "the default" : join(root, found);
   }

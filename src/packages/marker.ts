@@ -24,9 +24,15 @@ export function nodeModulesState(installRoot: string): NodeModulesState {
 export function readMarker(installRoot: string): InstallFingerprint | undefined {
   try {
     const data = JSON.parse(readFileSync(markerPath(installRoot), "utf8")) as Partial<InstallFingerprint>;
-    if (typeof data.manager !== "string" || typeof data.nodeMajor !== "number" || typeof data.dependencies !== "string") return undefined;
+    if (typeof data.manager !== "string" || typeof data.nodeMajor !== "number" || typeof data.dependencies !== "string")
+      return undefined;
     if (data.lockfile !== null && typeof data.lockfile !== "string") return undefined;
-    return { manager: data.manager, nodeMajor: data.nodeMajor, lockfile: data.lockfile, dependencies: data.dependencies };
+    return {
+      manager: data.manager,
+      nodeMajor: data.nodeMajor,
+      lockfile: data.lockfile,
+      dependencies: data.dependencies,
+    };
   } catch {
     return undefined;
   }

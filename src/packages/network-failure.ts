@@ -5,7 +5,10 @@ const PATTERNS: readonly [RegExp, "dns" | "refused" | "timeout" | "tls"][] = [
   [/\b(ENOTFOUND|EAI_AGAIN)\b|getaddrinfo/i, "dns"],
   [/\bECONNREFUSED\b|\bECONNRESET\b|\bEHOSTUNREACH\b|\bENETUNREACH\b/, "refused"],
   [/\bETIMEDOUT\b|\bESOCKETTIMEDOUT\b|\bERR_SOCKET_TIMEOUT\b|network timeout/i, "timeout"],
-  [/self[- ]signed certificate|UNABLE_TO_GET_ISSUER_CERT|unable to get local issuer certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|ERR_TLS_CERT/i, "tls"],
+  [
+    /self[- ]signed certificate|UNABLE_TO_GET_ISSUER_CERT|unable to get local issuer certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|ERR_TLS_CERT/i,
+    "tls",
+  ],
 ];
 
 type NetworkFailure = "dns" | "refused" | "timeout" | "tls";

@@ -11,9 +11,18 @@ export interface PackageJson {
 }
 
 /** What changes an install: dependency maps, and the overrides npm, pnpm and yarn honour. */
-const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "overrides", "resolutions", "pnpm"] as const;
+const DEPENDENCY_FIELDS = [
+  "dependencies",
+  "devDependencies",
+  "optionalDependencies",
+  "peerDependencies",
+  "overrides",
+  "resolutions",
+  "pnpm",
+] as const;
 
-export type PackageJsonRead = { ok: true; value: PackageJson } | { ok: false; reason: "missing" | "invalid"; message: string };
+export type PackageJsonRead =
+  { ok: true; value: PackageJson } | { ok: false; reason: "missing" | "invalid"; message: string };
 
 export function parsePackageJson(text: string): PackageJsonRead {
   let data: unknown;
@@ -22,19 +31,23 @@ export function parsePackageJson(text: string): PackageJsonRead {
   } catch (error) {
     return { ok: false, reason: "invalid", message: (error as Error).message };
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return { ok: false, reason: "invalid", message: "it is not a JSON object" };
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    return { ok: false, reason: "invalid", message: "it is not a JSON object" };
   const record = data as Record<string, unknown>;
   const dependencyFields: Record<string, unknown> = {};
   for (const field of DEPENDENCY_FIELDS) if (record[field] !== undefined) dependencyFields[field] = record[field];
   const deps = record.dependencies;
   const dependencies =
     typeof deps === "object" && deps !== null && !Array.isArray(deps)
-      ? Object.fromEntries(Object.entries(deps).filter((entry): entry is [string, string] => typeof entry[1] === "string"))
+      ? Object.fromEntries(
+          Object.entries(deps).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+        )
       : {};
   return {
     ok: true,
     value: {
-      packageManager: typeof record.packageManager === "string" && record.packageManager !== "" ? record.packageManager : undefined,
+      packageManager:
+        typeof record.packageManager === "string" && record.packageManager !== "" ? record.packageManager : undefined,
       workspaces: record.workspaces !== undefined,
       dependencyFields,
       dependencies,

@@ -14,7 +14,9 @@ export function locateExecutable(name: string, pathVariable: string | undefined)
     if (result?.ok) return result;
     if (result) notExecutable ??= candidate;
   }
-  return notExecutable ? { ok: false, reason: "not-executable", path: notExecutable } : { ok: false, reason: "not-found" };
+  return notExecutable
+    ? { ok: false, reason: "not-executable", path: notExecutable }
+    : { ok: false, reason: "not-found" };
 }
 
 function check(path: string): Located | undefined {

@@ -24,7 +24,10 @@ function findSetpriv(): string | null {
 }
 
 /** The command to start instead of `file args…`; spawn.ts's CommandSpec fits (no import back to it). */
-export function withParentDeath(spec: { file: string; args: readonly string[] }): { file: string; args: readonly string[] } {
+export function withParentDeath(spec: { file: string; args: readonly string[] }): {
+  file: string;
+  args: readonly string[];
+} {
   setpriv ??= findSetpriv();
   // A command that cannot start is left to fail as itself (ENOENT, EACCES), not as setpriv's exit 127.
   if (!setpriv || !executable(spec.file)) return { file: spec.file, args: spec.args };

@@ -103,11 +103,18 @@ export function startProcess(spec: CommandSpec, options: RunOptions): RunningPro
  * which waits for the test process after a SIGINT of its own, so only the group signal
  * reaches the tests; docs/encore-cli.md §Test), then SIGKILL.
  */
-export function startForeground(spec: CommandSpec, options: Omit<RunOptions, "input" | "onLine" | "batch" | "drained">): RunningProcess {
+export function startForeground(
+  spec: CommandSpec,
+  options: Omit<RunOptions, "input" | "onLine" | "batch" | "drained">,
+): RunningProcess {
   return supervise(spec, options, { stdio: "inherit" });
 }
 
-function supervise(spec: CommandSpec, options: RunOptions, stdio: { stdin: "ignore" } | { input: string } | { stdio: "inherit" }): RunningProcess {
+function supervise(
+  spec: CommandSpec,
+  options: RunOptions,
+  stdio: { stdin: "ignore" } | { input: string } | { stdio: "inherit" },
+): RunningProcess {
   const own = new AbortController();
   const cancel = AbortSignal.any([options.stop.signal, own.signal]);
   const command = withParentDeath(spec);
@@ -146,8 +153,19 @@ function supervise(spec: CommandSpec, options: RunOptions, stdio: { stdin: "igno
     proc.once("exit", (code, signal) => resolve({ exitCode: code ?? undefined, signal: signal ?? undefined }));
     // Spawning itself failed (ENOENT, EACCES): no exit event; report like a shell would.
     void settled.then((result) => {
-      if (child.pid === undefined || (result.failed && result.exitCode === undefined && result.signal === undefined && proc.exitCode === null && proc.signalCode === null)) {
-        resolve({ exitCode: result.code === "ENOENT" ? 127 : 126, signal: undefined, spawnError: result.code ?? result.message });
+      if (
+        child.pid === undefined ||
+        (result.failed &&
+          result.exitCode === undefined &&
+          result.signal === undefined &&
+          proc.exitCode === null &&
+          proc.signalCode === null)
+      ) {
+        resolve({
+          exitCode: result.code === "ENOENT" ? 127 : 126,
+          signal: undefined,
+          spawnError: result.code ?? result.message,
+        });
       }
     });
   });
@@ -184,7 +202,10 @@ async function relay(
 ): Promise<void> {
   const { onLine, drained } = options;
   const batch: Batcher = options.batch ?? ((handle) => handle());
-  const streams: [Stream, Readable | null][] = [["stdout", child.stdout], ["stderr", child.stderr]];
+  const streams: [Stream, Readable | null][] = [
+    ["stdout", child.stdout],
+    ["stderr", child.stderr],
+  ];
   const release = () => {
     for (const [, stream] of streams) stream?.destroy();
   };

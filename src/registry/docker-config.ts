@@ -26,7 +26,10 @@ export function readUserDockerConfig(env: Readonly<Record<string, string | undef
 export function writeDockerConfig(dir: string, existing: unknown, login: RegistryLogin): string {
   mkdirSync(dir, { mode: 0o700 });
   const file = join(dir, "config.json");
-  writeFileSync(file, `${JSON.stringify(dockerConfigWithLogin(existing, login), null, 2)}\n`, { mode: 0o600, flag: "wx" });
+  writeFileSync(file, `${JSON.stringify(dockerConfigWithLogin(existing, login), null, 2)}\n`, {
+    mode: 0o600,
+    flag: "wx",
+  });
   return file;
 }
 

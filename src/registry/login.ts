@@ -21,7 +21,8 @@ export interface RegistryLogin {
   password: string;
 }
 
-type LoginLookup = { ok: true; login: RegistryLogin | undefined } | { ok: false; variable: string; message: string; fix: string };
+type LoginLookup =
+  { ok: true; login: RegistryLogin | undefined } | { ok: false; variable: string; message: string; fix: string };
 
 /**
  * The registry part of an image reference, as Docker reads it: the first path component
@@ -30,7 +31,8 @@ type LoginLookup = { ok: true; login: RegistryLogin | undefined } | { ok: false;
 export function registryHostOf(imageRef: string): string {
   const slash = imageRef.indexOf("/");
   const first = slash > 0 ? imageRef.slice(0, slash) : "";
-  if (first && (/[.:]/.test(first) || first === "localhost")) return first === "docker.io" || first === "index.docker.io" ? DOCKER_HUB_AUTH_KEY : first;
+  if (first && (/[.:]/.test(first) || first === "localhost"))
+    return first === "docker.io" || first === "index.docker.io" ? DOCKER_HUB_AUTH_KEY : first;
   return DOCKER_HUB_AUTH_KEY;
 }
 
@@ -50,23 +52,44 @@ export function findRegistryLogin(env: Readonly<Record<string, string | undefine
   }
   const missing = !username ? REGISTRY_VARIABLES.username : !password ? REGISTRY_VARIABLES.password : undefined;
   if (missing) {
-    return { ok: false, variable: missing, message: `${missing} is empty or unset while the other registry variable is set`, fix: `set both ${REGISTRY_VARIABLES.username} and ${REGISTRY_VARIABLES.password}` };
+    return {
+      ok: false,
+      variable: missing,
+      message: `${missing} is empty or unset while the other registry variable is set`,
+      fix: `set both ${REGISTRY_VARIABLES.username} and ${REGISTRY_VARIABLES.password}`,
+    };
   }
   if (username.includes(":")) {
-    return { ok: false, variable: REGISTRY_VARIABLES.username, message: `${REGISTRY_VARIABLES.username} contains ":", which basic auth cannot carry in a user name`, fix: "use the registry's user name or token name without a colon" };
+    return {
+      ok: false,
+      variable: REGISTRY_VARIABLES.username,
+      message: `${REGISTRY_VARIABLES.username} contains ":", which basic auth cannot carry in a user name`,
+      fix: "use the registry's user name or token name without a colon",
+    };
   }
   const host = hostVar ? normaliseHost(hostVar) : registryHostOf(imageRef);
   if (!host) {
-    return { ok: false, variable: REGISTRY_VARIABLES.host, message: `${REGISTRY_VARIABLES.host} is not a registry host`, fix: "give a host with an optional port, e.g. ghcr.io or registry.example.com:5000" };
+    return {
+      ok: false,
+      variable: REGISTRY_VARIABLES.host,
+      message: `${REGISTRY_VARIABLES.host} is not a registry host`,
+      fix: "give a host with an optional port, e.g. ghcr.io or registry.example.com:5000",
+    };
   }
   return { ok: true, login: { host, username, password } };
 }
 
 /** `https://ghcr.io/v2/` → `ghcr.io`, as Docker's config lookup reduces keys; Docker Hub keeps its URL. */
 function normaliseHost(value: string): string | undefined {
-  const host = value.trim().replace(/^https?:\/\//, "").split("/")[0] ?? "";
+  const host =
+    value
+      .trim()
+      .replace(/^https?:\/\//, "")
+      .split("/")[0] ?? "";
   if (!/^[A-Za-z0-9.-]+(?::\d+)?$|^\[[0-9A-Fa-f:.]+\](?::\d+)?$/.test(host)) return undefined;
-  return host === "docker.io" || host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB_AUTH_KEY : host;
+  return host === "docker.io" || host === "index.docker.io" || host === "registry-1.docker.io"
+    ? DOCKER_HUB_AUTH_KEY
+    : host;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The header that marks a .secrets.local.cue as ours, so a user's own file is never overwritten. */
-export const LOCAL_SECRETS_HEADER = "// Written by stagecraft-encore from dev.encore_secrets.from_env. Do not edit or commit; it is rewritten on every dev start.";
+export const LOCAL_SECRETS_HEADER =
+  "// Written by stagecraft-encore from dev.encore_secrets.from_env. Do not edit or commit; it is rewritten on every dev start.";
 
 /**
  * A CUE string literal. JSON's escapes are a subset of CUE's, and escaping every backslash

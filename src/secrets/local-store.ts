@@ -29,14 +29,23 @@ export async function writeLocalSecrets(
   // Bounded and non-blocking: a directory, a pipe or a huge file in its place is refused.
   const existing = readBounded(file, EXISTING_MAX_BYTES);
   if (!existing.ok && existing.reason !== "missing") {
-    throw refuse(`${file} ${describeFailure(existing, EXISTING_MAX_BYTES)}; it is left untouched`, `remove or move it aside so the local secrets file can be written there, or use dev.encore_secrets.mode: cloud`);
+    throw refuse(
+      `${file} ${describeFailure(existing, EXISTING_MAX_BYTES)}; it is left untouched`,
+      `remove or move it aside so the local secrets file can be written there, or use dev.encore_secrets.mode: cloud`,
+    );
   }
   if (existing.ok && !existing.data.toString("utf8").startsWith(LOCAL_SECRETS_HEADER)) {
-    throw refuse(`${file} exists and was not written by stagecraft-encore; it is left untouched`, `move it aside, or use dev.encore_secrets.mode: cloud`);
+    throw refuse(
+      `${file} exists and was not written by stagecraft-encore; it is left untouched`,
+      `move it aside, or use dev.encore_secrets.mode: cloud`,
+    );
   }
   const ignored = await gitIgnores(appDir, LOCAL_SECRETS_FILE, env);
   if (ignored === "not-ignored") {
-    throw refuse(`${file} would hold secret values but git does not ignore it`, `add this line to ${join(appDir, ".gitignore")}: ${LOCAL_SECRETS_FILE}`);
+    throw refuse(
+      `${file} would hold secret values but git does not ignore it`,
+      `add this line to ${join(appDir, ".gitignore")}: ${LOCAL_SECRETS_FILE}`,
+    );
   }
   if (ignored === "no-repository") log.debug("not a git repository; nothing can commit the local secrets file");
 
@@ -58,13 +67,22 @@ export async function writeLocalSecrets(
   log.info(`wrote ${secrets.length} secret(s) to ${file} (mode 0600)`, { secrets: secrets.map((s) => s.name) });
 }
 
-export async function gitIgnores(dir: string, file: string, env: Readonly<Record<string, string>>): Promise<"ignored" | "not-ignored" | "no-repository"> {
+export async function gitIgnores(
+  dir: string,
+  file: string,
+  env: Readonly<Record<string, string>>,
+): Promise<"ignored" | "not-ignored" | "no-repository"> {
   const repo = findRepository(dir);
   if (!repo.ok) return "no-repository";
   const head = readHead(repo.value);
   // `check-ignore` exits 0 when ignored, 1 when not. Run without the checkout's config
   // (isolated.ts): anything else, git missing included, counts as not ignored, the safe side.
-  const result = await runIsolatedGit(repo.value, head.ok ? head.value : undefined, ["check-ignore", "-q", "--no-index", file], { cwd: dir, env });
+  const result = await runIsolatedGit(
+    repo.value,
+    head.ok ? head.value : undefined,
+    ["check-ignore", "-q", "--no-index", file],
+    { cwd: dir, env },
+  );
   if (!("unavailable" in result) && result.exit.exitCode === 0) return "ignored";
   return "not-ignored";
 }

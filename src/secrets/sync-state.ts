@@ -60,20 +60,32 @@ export class SecretSyncState {
     if (read.ok) {
       const parsed = parseState(read.data.toString("utf8"));
       if (parsed) state = parsed;
-      else warn(`skip_unchanged: ${stateFile} is not a sync state this tool wrote; it is replaced, and every secret is synced`, "nothing to do; remove the file if it keeps happening");
+      else
+        warn(
+          `skip_unchanged: ${stateFile} is not a sync state this tool wrote; it is replaced, and every secret is synced`,
+          "nothing to do; remove the file if it keeps happening",
+        );
     } else if (read.reason !== "missing") {
-      warn(`skip_unchanged: ${stateFile} cannot be used (${read.reason}); it is replaced, and every secret is synced`, fix);
+      warn(
+        `skip_unchanged: ${stateFile} cannot be used (${read.reason}); it is replaced, and every secret is synced`,
+        fix,
+      );
     }
     return new SecretSyncState(dir, key, state, warn);
   }
 
   digest(appDir: string, name: string, types: readonly SecretType[], value: string): string {
     const canonical = [...new Set(types.map(canonicalSecretType))].sort();
-    return createHmac("sha256", this.#key).update(JSON.stringify([appDir, name, canonical, value])).digest("hex");
+    return createHmac("sha256", this.#key)
+      .update(JSON.stringify([appDir, name, canonical, value]))
+      .digest("hex");
   }
 
   unchanged(appDir: string, name: string, digest: string): boolean {
-    return Object.hasOwn(this.#state.secrets, `${appDir}\u0000${name}`) && this.#state.secrets[`${appDir}\u0000${name}`] === digest;
+    return (
+      Object.hasOwn(this.#state.secrets, `${appDir}\u0000${name}`) &&
+      this.#state.secrets[`${appDir}\u0000${name}`] === digest
+    );
   }
 
   remember(appDir: string, name: string, digest: string): void {
@@ -88,7 +100,10 @@ export class SecretSyncState {
       writeFileSync(temporary, `${JSON.stringify(this.#state, null, 2)}\n`, { mode: 0o600 });
       renameSync(temporary, file);
     } catch (error) {
-      this.#warn(`skip_unchanged: the sync state could not be saved to ${file} (${codeOf(error)}); the next run syncs every secret again`, `make ${this.#dir} writable`);
+      this.#warn(
+        `skip_unchanged: the sync state could not be saved to ${file} (${codeOf(error)}); the next run syncs every secret again`,
+        `make ${this.#dir} writable`,
+      );
     }
   }
 }

@@ -37,7 +37,12 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
   const digests = new Map<string, string>();
   const calls = options.calls.filter((call) => {
     if (!options.state) return true;
-    const digest = options.state.digest(options.base.cwd, call.name, call.types as SecretType[], valueOf(call, options));
+    const digest = options.state.digest(
+      options.base.cwd,
+      call.name,
+      call.types as SecretType[],
+      valueOf(call, options),
+    );
     digests.set(call.name, digest);
     if (!options.state.unchanged(options.base.cwd, call.name, digest)) return true;
     log.info(`secret ${call.name} is unchanged since the last sync; skipped`, { secret: call.name });
@@ -45,7 +50,10 @@ export async function syncSecrets(options: SyncOptions): Promise<void> {
   });
   if (calls.length === 0) return;
 
-  log.info(`syncing ${calls.length} secret(s) with encore secret set`, { types: [...calls[0]!.types], concurrency: options.concurrency });
+  log.info(`syncing ${calls.length} secret(s) with encore secret set`, {
+    types: [...calls[0]!.types],
+    concurrency: options.concurrency,
+  });
   const outcomes: (Outcome | undefined)[] = new Array(calls.length);
   let next = 0;
   let failed = false;

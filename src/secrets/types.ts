@@ -1,6 +1,15 @@
 // Encore's secret environment types and their aliases, case-sensitive as the CLI is
 // (cli/cmd/encore/secrets/set.go: dev, prod, pr and ephemeral; ephemeral is preview, not local).
-export const SECRET_TYPES = ["development", "production", "preview", "local", "dev", "prod", "pr", "ephemeral"] as const;
+export const SECRET_TYPES = [
+  "development",
+  "production",
+  "preview",
+  "local",
+  "dev",
+  "prod",
+  "pr",
+  "ephemeral",
+] as const;
 export type SecretType = (typeof SECRET_TYPES)[number];
 
 const CANONICAL: Readonly<Record<SecretType, string>> = {

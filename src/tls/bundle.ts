@@ -7,14 +7,18 @@ import { join } from "node:path";
 const SYSTEM_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"];
 
 /** The bundle Go would use by default: `SSL_CERT_FILE` if set, else the first system bundle found. */
-export function findSystemBundle(env: Readonly<Record<string, string | undefined>>, exists = existsSync): string | undefined {
+export function findSystemBundle(
+  env: Readonly<Record<string, string | undefined>>,
+  exists = existsSync,
+): string | undefined {
   const configured = env.SSL_CERT_FILE;
   if (configured && exists(configured)) return configured;
   return SYSTEM_BUNDLES.find((path) => exists(path));
 }
 
 export function cacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, ".cache") : undefined) || join(homedir() || tmpdir(), ".cache");
+  const base =
+    env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, ".cache") : undefined) || join(homedir() || tmpdir(), ".cache");
   return join(base, "stagecraft-encore");
 }
 

@@ -15,7 +15,8 @@ export function inspectPem(text: string): PemInspection {
   if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) return { kind: "private-key" };
   const blocks = [...text.matchAll(BLOCK)];
   const certificates = blocks.filter((block) => block[1] === "CERTIFICATE");
-  if (certificates.length === 0) return { kind: "invalid", reason: "it contains no PEM certificate (-----BEGIN CERTIFICATE-----)" };
+  if (certificates.length === 0)
+    return { kind: "invalid", reason: "it contains no PEM certificate (-----BEGIN CERTIFICATE-----)" };
   const subjects: string[] = [];
   for (const block of certificates) {
     try {

@@ -7,8 +7,22 @@ describe("parseInvocation", () => {
   test("reads dev's flags", () => {
     const inv = parseInvocation(["dev", "--config", "c.yml", "--project-dir", "p", "--listen", "0.0.0.0:5000"], {});
     assert.deepEqual(
-      { command: inv.command, config: inv.config, projectDir: inv.projectDir, listen: inv.listen, logFormat: inv.logFormat, logLevel: inv.logLevel },
-      { command: "dev", config: "c.yml", projectDir: "p", listen: "0.0.0.0:5000", logFormat: "pretty", logLevel: "info" },
+      {
+        command: inv.command,
+        config: inv.config,
+        projectDir: inv.projectDir,
+        listen: inv.listen,
+        logFormat: inv.logFormat,
+        logLevel: inv.logLevel,
+      },
+      {
+        command: "dev",
+        config: "c.yml",
+        projectDir: "p",
+        listen: "0.0.0.0:5000",
+        logFormat: "pretty",
+        logLevel: "info",
+      },
     );
   });
 
@@ -19,13 +33,22 @@ describe("parseInvocation", () => {
 
   test("flags win over their environment twins, which win over defaults", () => {
     assert.equal(parseInvocation(["dev"], { STAGECRAFT_LOG_FORMAT: "json" }).logFormat, "json");
-    assert.equal(parseInvocation(["dev", "--log-format", "pretty"], { STAGECRAFT_LOG_FORMAT: "json" }).logFormat, "pretty");
+    assert.equal(
+      parseInvocation(["dev", "--log-format", "pretty"], { STAGECRAFT_LOG_FORMAT: "json" }).logFormat,
+      "pretty",
+    );
     assert.equal(parseInvocation(["dev"], { STAGECRAFT_LOG_LEVEL: "WARN" }).logLevel, "warn");
   });
 
   test("reads init's flags; they belong to init alone", () => {
-    const inv = parseInvocation(["init", "--force", "--dry-run", "--project-dir", "repo", "--image", "registry.example/se:1"], {});
-    assert.deepEqual([inv.command, inv.force, inv.dryRun, inv.projectDir, inv.image], ["init", true, true, "repo", "registry.example/se:1"]);
+    const inv = parseInvocation(
+      ["init", "--force", "--dry-run", "--project-dir", "repo", "--image", "registry.example/se:1"],
+      {},
+    );
+    assert.deepEqual(
+      [inv.command, inv.force, inv.dryRun, inv.projectDir, inv.image],
+      ["init", true, true, "repo", "registry.example/se:1"],
+    );
     assert.deepEqual([parseInvocation(["init"], {}).force, parseInvocation(["init"], {}).dryRun], [false, false]);
     assert.throws(() => parseInvocation(["dev", "--force"], {}), /Unknown option '--force'/);
     assert.throws(() => parseInvocation(["init", "--config", "x.yml"], {}), /Unknown option '--config'/);
@@ -48,21 +71,34 @@ describe("parseInvocation", () => {
   ];
   for (const [argv, message] of usage) {
     test(`rejects ${argv.join(" ")} as a usage error`, () => {
-      assert.throws(() => parseInvocation(argv, {}), (error: unknown) => error instanceof UsageError && message.test(error.message));
+      assert.throws(
+        () => parseInvocation(argv, {}),
+        (error: unknown) => error instanceof UsageError && message.test(error.message),
+      );
     });
   }
 });
 
 describe("test arguments", () => {
   test("everything after the first -- goes to the test runner unparsed, flags and a second -- included", () => {
-    const inv = parseInvocation(["--log-level", "warn", "test", "--project-dir", "p", "--", "--reporter=tap", "--", "-x", "file.test.ts"], {});
-    assert.deepEqual([inv.command, inv.logLevel, inv.projectDir, inv.testArgs], ["test", "warn", "p", ["--reporter=tap", "--", "-x", "file.test.ts"]]);
+    const inv = parseInvocation(
+      ["--log-level", "warn", "test", "--project-dir", "p", "--", "--reporter=tap", "--", "-x", "file.test.ts"],
+      {},
+    );
+    assert.deepEqual(
+      [inv.command, inv.logLevel, inv.projectDir, inv.testArgs],
+      ["test", "warn", "p", ["--reporter=tap", "--", "-x", "file.test.ts"]],
+    );
     assert.deepEqual(parseInvocation(["test"], {}).testArgs, []);
     assert.deepEqual(parseInvocation(["plan", "test", "--json", "--", "-v"], {}).testArgs, ["-v"]);
   });
 
   test("test refuses loose arguments and unknown flags before --, and other commands refuse --", () => {
-    assert.throws(() => parseInvocation(["test", "file.test.ts"], {}), (error: UsageError) => /unexpected argument "file.test.ts" for test/.test(error.message) && /after --/.test(error.fix));
+    assert.throws(
+      () => parseInvocation(["test", "file.test.ts"], {}),
+      (error: UsageError) =>
+        /unexpected argument "file.test.ts" for test/.test(error.message) && /after --/.test(error.fix),
+    );
     assert.throws(() => parseInvocation(["test", "--reporter=tap"], {}), /Unknown option '--reporter'/);
     assert.throws(() => parseInvocation(["dev", "--", "x"], {}), /arguments after -- are only taken by test/);
     assert.throws(() => parseInvocation(["plan", "dev", "--", "x"], {}), /arguments after -- are only taken by test/);
@@ -72,7 +108,10 @@ describe("test arguments", () => {
 describe("usage errors on the command line", () => {
   test("show control characters escaped, never raw", async () => {
     const { runCli } = await import("../support/cli.ts");
-    const finished = await runCli(["dev", "--log-format", "x\u001b[2Jy"], { cwd: process.cwd(), env: { PATH: process.env.PATH } });
+    const finished = await runCli(["dev", "--log-format", "x\u001b[2Jy"], {
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH },
+    });
     assert.equal(finished.code, 2);
     assert.match(finished.stderr, /--log-format must be one of pretty, json \(got "x\\u001b\[2Jy"\)/);
     assert.ok(!finished.stderr.includes("\u001b"));

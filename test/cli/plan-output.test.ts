@@ -8,9 +8,25 @@ const plan: Plan = {
   operation: "dev",
   steps: [
     { n: 1, title: "read the encore version", argv: ["encore", "version"], cwd: "/app" },
-    { n: 2, title: "set secret STRIPE_KEY", argv: ["encore", "secret", "set", "--type", "dev,preview,local", "STRIPE_KEY"], cwd: "/app", stdin: "the value of STRIPE_KEY" },
-    { n: 3, title: "write 1 secret(s) to Encore's local store", writes: "/app/.secrets.local.cue", secrets: ["STRIPE_KEY"] },
-    { n: 4, title: "run the dev server", argv: ["encore", "run", "--listen", "[::1]:4000", "it's odd"], cwd: "/my app" },
+    {
+      n: 2,
+      title: "set secret STRIPE_KEY",
+      argv: ["encore", "secret", "set", "--type", "dev,preview,local", "STRIPE_KEY"],
+      cwd: "/app",
+      stdin: "the value of STRIPE_KEY",
+    },
+    {
+      n: 3,
+      title: "write 1 secret(s) to Encore's local store",
+      writes: "/app/.secrets.local.cue",
+      secrets: ["STRIPE_KEY"],
+    },
+    {
+      n: 4,
+      title: "run the dev server",
+      argv: ["encore", "run", "--listen", "[::1]:4000", "it's odd"],
+      cwd: "/my app",
+    },
   ],
   env: [
     { key: "DISABLE_ENCORE_TELEMETRY", source: "config" },

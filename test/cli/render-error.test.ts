@@ -51,7 +51,11 @@ describe("renderError", () => {
         "  fix: read encore's output above",
       ].join("\n"),
     ],
-    ["a usage error escapes control characters", new UsageError("unknown flag --\u001b[2Jx"), "stagecraft-encore: unknown flag --\\u001b[2Jx\n  fix: run `stagecraft-encore --help` for usage"],
+    [
+      "a usage error escapes control characters",
+      new UsageError("unknown flag --\u001b[2Jx"),
+      "stagecraft-encore: unknown flag --\\u001b[2Jx\n  fix: run `stagecraft-encore --help` for usage",
+    ],
   ];
   for (const [name, error, text] of pretty) test(name, () => assert.equal(renderError(error, "pretty", redact), text));
 
@@ -76,7 +80,10 @@ describe("renderError", () => {
 
   test("a bug says so, redacted, and never as a user's mistake", () => {
     const text = renderError(new Error("boom with s3cr3t"), "pretty", redact);
-    assert.match(text, /^stagecraft-encore: internal error \(this is a bug, please report it\): boom with \[redacted\]/);
+    assert.match(
+      text,
+      /^stagecraft-encore: internal error \(this is a bug, please report it\): boom with \[redacted\]/,
+    );
     assert.ok(!text.includes("s3cr3t"));
     assert.equal(JSON.parse(renderError(new Error("boom"), "json", redact)).category, "INTERNAL");
   });
@@ -90,7 +97,13 @@ describe("renderError", () => {
   });
 
   test("encore's output in the detail cannot steer the terminal: escapes, CR, BEL, bidi removed", () => {
-    const error = new ProviderError({ category: "DEV_SERVER_FAILED", provider: "encore-ts", operation: "dev", message: "failed", detail: "ok\r\u001B[2Kspoofed \u202Eevil\u0007\nnext \u009Bline" });
+    const error = new ProviderError({
+      category: "DEV_SERVER_FAILED",
+      provider: "encore-ts",
+      operation: "dev",
+      message: "failed",
+      detail: "ok\r\u001B[2Kspoofed \u202Eevil\u0007\nnext \u009Bline",
+    });
     const text = renderError(error, "pretty", (value) => new Redactor().redact(value));
     assert.ok(!/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]/.test(text), JSON.stringify(text));
     assert.match(text, /okspoofed evil\n {4}next line/);

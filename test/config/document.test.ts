@@ -29,13 +29,21 @@ describe("readStagecraftDocument", () => {
 
   test("refuses an alias bomb", () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
+    for (let i = 0; i < 8; i++)
+      bomb.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(", ")}]`,
+      );
     const error = configError(`${bomb.join("\n")}\nbackend: {provider: encore-ts}\n`);
     assert.match(error.message, /alias/i);
   });
 
   test("refuses a key written twice", () => {
-    assert.match(configError("backend:\n  provider: a\n  provider: encore-ts\n").message, /YAML syntax error at .*:3:\d+: Map keys must be unique/);
+    assert.match(
+      configError("backend:\n  provider: a\n  provider: encore-ts\n").message,
+      /YAML syntax error at .*:3:\d+: Map keys must be unique/,
+    );
   });
 
   test("says so when the file is missing, with the ways to point at it", () => {
@@ -56,7 +64,10 @@ describe("readStagecraftDocument", () => {
 
 describe("selectProvider", () => {
   test("picks backend.provider and its block, and reads project.registry", () => {
-    const file = project.write("ok.yml", "project:\n  registry: ghcr.io/acme\nfrontend: {ignored: true}\nbackend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      dev: {listen: 'x'}\n    other: {}\n");
+    const file = project.write(
+      "ok.yml",
+      "project:\n  registry: ghcr.io/acme\nfrontend: {ignored: true}\nbackend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      dev: {listen: 'x'}\n    other: {}\n",
+    );
     assert.deepEqual(selectProvider(readStagecraftDocument(file, "build", project.dir), "build"), {
       providerId: "encore-ts",
       block: { dev: { listen: "x" } },
@@ -72,6 +83,9 @@ describe("selectProvider", () => {
 
   test("reports every shape problem at once", () => {
     const error = configError("project: [1]\nbackend:\n  provider: 3\n  providers: [x]\n", "build");
-    assert.deepEqual(error.issues.map((issue) => issue.path), ["backend.provider", "backend.providers", "project"]);
+    assert.deepEqual(
+      error.issues.map((issue) => issue.path),
+      ["backend.provider", "backend.providers", "project"],
+    );
   });
 });

@@ -20,25 +20,88 @@ function project() {
   return made;
 }
 
-type Case = [name: string, block: unknown, ctx: Omit<RuleContext, "projectDir">, expected: [path: string, message: RegExp][]];
+type Case = [
+  name: string,
+  block: unknown,
+  ctx: Omit<RuleContext, "projectDir">,
+  expected: [path: string, message: RegExp][],
+];
 
 const dev = { env_file: ".env.local", listen: "0.0.0.0:4000" };
 const cases: Case[] = [
   ["a minimal dev config passes", { dev }, { operation: "dev" }, []],
-  ["dev needs listen and env_file", { dev: {} }, { operation: "dev" }, [[`${P}.dev.listen`, /is required for dev/], [`${P}.dev.env_file`, /is required for dev/]]],
+  [
+    "dev needs listen and env_file",
+    { dev: {} },
+    { operation: "dev" },
+    [
+      [`${P}.dev.listen`, /is required for dev/],
+      [`${P}.dev.env_file`, /is required for dev/],
+    ],
+  ],
   ["build needs neither", { dev: {} }, { operation: "build", imageTag: "v1" }, []],
-  ["an env file that is not there", { dev: { ...dev, env_file: "missing.env" } }, { operation: "dev" }, [[`${P}.dev.env_file`, /file not found/]]],
-  ["an env file outside the project", { dev: { ...dev, env_file: "../outside.env" } }, { operation: "dev" }, [[`${P}.dev.env_file`, /outside the project|leaves the project/]]],
-  ["a workdir that is a file", { dev: { ...dev, workdir: ".env.local" } }, { operation: "dev" }, [[`${P}.dev.workdir`, /is not a directory/]]],
-  ["a CA that is a private key", { dev: { ...dev, node_extra_ca_certs: "certs/key.pem" } }, { operation: "dev" }, [[`${P}.dev.node_extra_ca_certs`, /contains a PRIVATE KEY/]]],
-  ["a CA that is not PEM", { dev: { ...dev, node_extra_ca_certs: ".env.local" } }, { operation: "dev" }, [[`${P}.dev.node_extra_ca_certs`, /is not a PEM certificate/]]],
+  [
+    "an env file that is not there",
+    { dev: { ...dev, env_file: "missing.env" } },
+    { operation: "dev" },
+    [[`${P}.dev.env_file`, /file not found/]],
+  ],
+  [
+    "an env file outside the project",
+    { dev: { ...dev, env_file: "../outside.env" } },
+    { operation: "dev" },
+    [[`${P}.dev.env_file`, /outside the project|leaves the project/]],
+  ],
+  [
+    "a workdir that is a file",
+    { dev: { ...dev, workdir: ".env.local" } },
+    { operation: "dev" },
+    [[`${P}.dev.workdir`, /is not a directory/]],
+  ],
+  [
+    "a CA that is a private key",
+    { dev: { ...dev, node_extra_ca_certs: "certs/key.pem" } },
+    { operation: "dev" },
+    [[`${P}.dev.node_extra_ca_certs`, /contains a PRIVATE KEY/]],
+  ],
+  [
+    "a CA that is not PEM",
+    { dev: { ...dev, node_extra_ca_certs: ".env.local" } },
+    { operation: "dev" },
+    [[`${P}.dev.node_extra_ca_certs`, /is not a PEM certificate/]],
+  ],
   ["a CA certificate passes", { dev: { ...dev, node_extra_ca_certs: "certs/ca.pem" } }, { operation: "dev" }, []],
-  ["a build workdir that is missing", { build: { workdir: "nope" } }, { operation: "build", imageTag: "v1" }, [[`${P}.build.workdir`, /directory not found/]]],
-  ["build.config is relative to build.workdir", { build: { workdir: "backend", config: "infra.json" } }, { operation: "build", imageTag: "v1" }, [[`${P}.build.config`, /file not found/]]],
-  ["build.config with skip_config", { build: { config: "infra.json", skip_config: true } }, { operation: "build", imageTag: "v1" }, [[`${P}.build.skip_config`, /cannot be true together with build.config/]]],
+  [
+    "a build workdir that is missing",
+    { build: { workdir: "nope" } },
+    { operation: "build", imageTag: "v1" },
+    [[`${P}.build.workdir`, /directory not found/]],
+  ],
+  [
+    "build.config is relative to build.workdir",
+    { build: { workdir: "backend", config: "infra.json" } },
+    { operation: "build", imageTag: "v1" },
+    [[`${P}.build.config`, /file not found/]],
+  ],
+  [
+    "build.config with skip_config",
+    { build: { config: "infra.json", skip_config: true } },
+    { operation: "build", imageTag: "v1" },
+    [[`${P}.build.skip_config`, /cannot be true together with build.config/]],
+  ],
   ["a tag with a shell character", {}, { operation: "build", imageTag: "v1;rm" }, [["--tag", /"v1;rm"/]]],
-  ["a registry in upper case", {}, { operation: "build", imageTag: "v1", registry: "GHCR.io/Org" }, [["project.registry", /"GHCR.io\/Org"/]]],
-  ["a registry that is not a string", {}, { operation: "build", imageTag: "v1", registry: 42 }, [["project.registry", /must be a string/]]],
+  [
+    "a registry in upper case",
+    {},
+    { operation: "build", imageTag: "v1", registry: "GHCR.io/Org" },
+    [["project.registry", /"GHCR.io\/Org"/]],
+  ],
+  [
+    "a registry that is not a string",
+    {},
+    { operation: "build", imageTag: "v1", registry: 42 },
+    [["project.registry", /must be a string/]],
+  ],
 ];
 
 describe("checkRules", () => {

@@ -49,16 +49,25 @@ describe("build", () => {
     const [details] = JSON.parse((await dockerOk(["image", "inspect", ref])).stdout) as ImageDetails[];
     assert.ok(details, `${ref} is not in the engine`);
     assert.ok(details.RepoTags.includes(ref));
-    assert.deepEqual([details.Os, details.Architecture, details.Config.Labels?.["org.stagecraft.double"]], ["linux", "amd64", "1"]);
+    assert.deepEqual(
+      [details.Os, details.Architecture, details.Config.Labels?.["org.stagecraft.double"]],
+      ["linux", "amd64", "1"],
+    );
 
     // The image knows its CLI's version from the verified install (encore-release.json), so
     // `encore version`, whose update check needs the network, never runs.
     const calls = copy.calls().filter((call) => call.argv[0] !== "daemon");
-    assert.deepEqual(calls.map((call) => call.argv), [[...BUILD_ARGV, ref]]);
+    assert.deepEqual(
+      calls.map((call) => call.argv),
+      [[...BUILD_ARGV, ref]],
+    );
     const build = calls.find((call) => commandOf(call) === "build docker")!;
     assert.equal(build.env["DOCKER_HOST"], undefined, "encore finds the mounted socket by default");
     const loaded = copy.events().filter((event) => event.event === "image");
-    assert.deepEqual(loaded.map((event) => (event as unknown as { ref: string }).ref), [ref]);
+    assert.deepEqual(
+      loaded.map((event) => (event as unknown as { ref: string }).ref),
+      [ref],
+    );
     // The double created its call log with its first call, so the log's owner is encore's UID.
     assert.equal(statSync(copy.callLog).uid, 1000, "encore ran as uid 1000");
   });
@@ -78,7 +87,9 @@ describe("build", () => {
     defer(() => removeImages(ref));
     // stagecraft-dev-dind shares the engine's network namespace and mounts its client
     // certificates at /certs/client; the entrypoint turns that into tcp://docker:2376 with TLS.
-    const result = await compose.run(["run", "--rm", "-T", "stagecraft-dev-dind", "build", "--tag", tag], { timeoutMs: 120_000 });
+    const result = await compose.run(["run", "--rm", "-T", "stagecraft-dev-dind", "build", "--tag", tag], {
+      timeoutMs: 120_000,
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(result.stdout, `${ref}\n`);
 

@@ -27,7 +27,22 @@ const defer = deferred();
 const BIN = join(ROOT, "node_modules", ".bin");
 const GITLAB = join(ROOT, "test", "container", "gitlab");
 /** What the GitLab runner's engine would let the dind service do (see docker-unprivileged.mjs). */
-const UNPRIVILEGED = ["--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE", "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined", "--cgroupns", "host", "--volume", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run"];
+const UNPRIVILEGED = [
+  "--cap-add",
+  "ALL",
+  "--cap-drop",
+  "SYS_RESOURCE",
+  "--security-opt",
+  "seccomp=unconfined",
+  "--security-opt",
+  "apparmor=unconfined",
+  "--cgroupns",
+  "host",
+  "--volume",
+  "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+  "--tmpfs",
+  "/run",
+];
 
 /** PATH with this Node (24) first: gitlab-ci-local and the wrapper need it. */
 const PATH = `${dirname(process.execPath)}:${BIN}:${process.env.PATH ?? "/usr/bin:/bin"}`;
@@ -49,7 +64,8 @@ describe("the README's GitLab CI recipe", () => {
       const copy = addDatabaseTests(helloProject({ uid: process.getuid!(), gid: process.getgid!() }));
       defer(() => copy.remove());
       writeFileSync(join(copy.dir, ".gitlab-ci.yml"), job);
-      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.invalid", ...args], { cwd: copy.dir });
+      const git = (...args: string[]) =>
+        execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.invalid", ...args], { cwd: copy.dir });
       git("init", "-q", "-b", "main");
       git("remote", "add", "origin", "git@gitlab.invalid:team/backend.git");
       git("add", "-A");
@@ -57,7 +73,9 @@ describe("the README's GitLab CI recipe", () => {
       const sha = execFileSync("git", ["rev-parse", "--short=8", "HEAD"], { cwd: copy.dir, encoding: "utf8" }).trim();
 
       // The job image, where the README has the team push it: $CI_REGISTRY_IMAGE/...
-      const jobImage = /name: (\S+)/.exec(job)![1]!.replace("$CI_REGISTRY_IMAGE", "local-registry.gitlab.invalid/team/backend");
+      const jobImage = /name: (\S+)/
+        .exec(job)![1]!
+        .replace("$CI_REGISTRY_IMAGE", "local-registry.gitlab.invalid/team/backend");
       await dockerOk(["tag", image, jobImage]);
       defer(() => docker(["image", "rm", jobImage]));
 
@@ -71,17 +89,26 @@ describe("the README's GitLab CI recipe", () => {
         [
           jobName,
           "--privileged",
-          "--container-executable", join(GITLAB, "docker-unprivileged.mjs"),
-          "--helper-image", "debian:bookworm-slim",
-          "--wait-image", waitImage,
+          "--container-executable",
+          join(GITLAB, "docker-unprivileged.mjs"),
+          "--helper-image",
+          "debian:bookworm-slim",
+          "--wait-image",
+          waitImage,
           // The runner's config.toml share: volumes = ["/certs/client"]
-          "--volume", `${certsVolume}:/certs/client`,
-          "--volume", `${dataVolume}:/var/lib/docker`,
-          "--volume", `${daemonJson}:/etc/docker/daemon.json:ro`,
-          "--variable", "CI_REGISTRY_USER=gitlab-ci-token",
-          "--variable", "CI_REGISTRY_PASSWORD=job-token",
+          "--volume",
+          `${certsVolume}:/certs/client`,
+          "--volume",
+          `${dataVolume}:/var/lib/docker`,
+          "--volume",
+          `${daemonJson}:/etc/docker/daemon.json:ro`,
+          "--variable",
+          "CI_REGISTRY_USER=gitlab-ci-token",
+          "--variable",
+          "CI_REGISTRY_PASSWORD=job-token",
           // The encore test double's knob: it skips the real npm install.
-          "--variable", 'ENCORE_DOUBLE_SCENARIO={"npmInstall":"fake"}',
+          "--variable",
+          'ENCORE_DOUBLE_SCENARIO={"npmInstall":"fake"}',
           "--no-color",
         ],
         { cwd: copy.dir, reject: false, all: true, env: { PATH }, timeout: 300_000 },
@@ -96,7 +123,10 @@ describe("the README's GitLab CI recipe", () => {
       assert.match(output, /INF successfully saved local docker image/);
       // The one step that cannot run here: logging in to a registry that does not exist.
       const steps = [...output.matchAll(new RegExp(`^${jobName}\\s+\\$ (.*)$`, "gm"))].map((match) => match[1]);
-      assert.equal(steps.at(-1), 'echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"');
+      assert.equal(
+        steps.at(-1),
+        'echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"',
+      );
       assert.match(output, /local-registry\.gitlab\.invalid/);
       assert.notEqual(run.exitCode, 0);
     });
@@ -109,7 +139,8 @@ async function waitForItImage(): Promise<string> {
   const hash = createHash("sha256");
   for (const file of readdirSync(dir).sort()) hash.update(file).update(readFileSync(join(dir, file)));
   const tag = `stagecraft-test/wait-for-it:${hash.digest("hex").slice(0, 12)}`;
-  if ((await docker(["image", "inspect", tag])).exitCode !== 0) await dockerOk(["build", "-q", "-t", tag, dir], { timeoutMs: 120_000 });
+  if ((await docker(["image", "inspect", tag])).exitCode !== 0)
+    await dockerOk(["build", "-q", "-t", tag, dir], { timeoutMs: 120_000 });
   return tag;
 }
 
@@ -124,7 +155,20 @@ async function innerEngineVolumes(): Promise<{ dataVolume: string; certsVolume: 
   await dockerOk(["volume", "create", certsVolume]);
   const name = uniqueName("gcl-dind-seed").toLowerCase();
   defer(() => docker(["rm", "-f", "-v", name]));
-  await dockerOk(["run", "-d", "--name", name, ...UNPRIVILEGED, "-e", "DOCKER_TLS_CERTDIR=", "--volume", `${dataVolume}:/var/lib/docker`, "docker:dind", "--storage-driver", "vfs"]);
+  await dockerOk([
+    "run",
+    "-d",
+    "--name",
+    name,
+    ...UNPRIVILEGED,
+    "-e",
+    "DOCKER_TLS_CERTDIR=",
+    "--volume",
+    `${dataVolume}:/var/lib/docker`,
+    "docker:dind",
+    "--storage-driver",
+    "vfs",
+  ]);
   await waitForLogLine(name, /API listen on/);
   await loadImageInto(name, "node:24-bookworm-slim");
   await dockerOk(["rm", "-f", name]);

@@ -85,7 +85,10 @@ describe("docker compose up --wait stagecraft-dev", () => {
       assert.equal(seen["ENCORE_SQLDB_HOST"], "postgres:5432");
       assert.equal(seen["DISABLE_ENCORE_TELEMETRY"], "1");
       assert.equal(seen["NODE_EXTRA_CA_CERTS"], "/workspace/certs/dev-root-ca.pem");
-      assert.match(seen["SSL_CERT_FILE"] ?? "", /^\/home\/node\/\.cache\/stagecraft-encore\/ca-bundle-[0-9a-f]{16}\.pem$/);
+      assert.match(
+        seen["SSL_CERT_FILE"] ?? "",
+        /^\/home\/node\/\.cache\/stagecraft-encore\/ca-bundle-[0-9a-f]{16}\.pem$/,
+      );
     }
     assert.equal(state.caFileExists, true);
     assert.equal(state.sslCertFileExists, true);
@@ -94,22 +97,39 @@ describe("docker compose up --wait stagecraft-dev", () => {
   test("logs in with ENCORE_AUTH_KEY, then sets each secret once with all its types, the value on stdin only", () => {
     const calls = runnerCalls();
     // The image knows its CLI's version from the verified install: `encore version` never runs.
-    assert.deepEqual(calls.filter((call) => commandOf(call) === "version").map((call) => call.argv), []);
+    assert.deepEqual(
+      calls.filter((call) => commandOf(call) === "version").map((call) => call.argv),
+      [],
+    );
     const argvs = calls.filter((call) => commandOf(call) !== "version").map((call) => call.argv);
     assert.deepEqual(argvs[0], ["auth", "login", `--auth-key=${AUTH_KEY}`]);
     assert.deepEqual(argvs.slice(1, 3).sort(), [
       ["secret", "set", "--type", SECRET_TYPES, "HELLO_API_TOKEN"],
       ["secret", "set", "--type", SECRET_TYPES, "PAYMENT_API_KEY"],
     ]);
-    assert.deepEqual(argvs.slice(3), [["run", "--debug", "--verbose", "--watch", "--listen", "0.0.0.0:4000", "--browser=never"]]);
-    const stdin = Object.fromEntries(calls.filter((call) => commandOf(call) === "secret set").map((call) => [call.argv.at(-1), call.stdin]));
+    assert.deepEqual(argvs.slice(3), [
+      ["run", "--debug", "--verbose", "--watch", "--listen", "0.0.0.0:4000", "--browser=never"],
+    ]);
+    const stdin = Object.fromEntries(
+      calls.filter((call) => commandOf(call) === "secret set").map((call) => [call.argv.at(-1), call.stdin]),
+    );
     assert.deepEqual(stdin, SECRETS);
     for (const call of project.calls()) {
       assert.equal(call.cwd, "/workspace");
       for (const [name, value] of Object.entries(SECRETS)) {
-        assert.ok(!call.argv.some((arg) => arg.includes(value)), `${name}'s value is in the argv of encore ${call.argv.join(" ")}`);
-        assert.equal(call.env[name], undefined, `${name} is withheld from the environment of encore ${call.argv.join(" ")}`);
-        assert.ok(!Object.values(call.env).some((seen) => seen.includes(value)), `${name}'s value is in the environment of encore ${call.argv.join(" ")}`);
+        assert.ok(
+          !call.argv.some((arg) => arg.includes(value)),
+          `${name}'s value is in the argv of encore ${call.argv.join(" ")}`,
+        );
+        assert.equal(
+          call.env[name],
+          undefined,
+          `${name} is withheld from the environment of encore ${call.argv.join(" ")}`,
+        );
+        assert.ok(
+          !Object.values(call.env).some((seen) => seen.includes(value)),
+          `${name}'s value is in the environment of encore ${call.argv.join(" ")}`,
+        );
       }
     }
   });
@@ -118,20 +138,33 @@ describe("docker compose up --wait stagecraft-dev", () => {
     // Docker starts each healthcheck probe as the container's user, root; the probe drops to
     // node itself (docker/healthcheck.mjs), but one caught in its first milliseconds is still root.
     const probe = (args: string) => args === "node /opt/stagecraft-encore/docker/healthcheck.mjs";
-    const processes = (await containerProcesses(devId)).filter((process) => !(process.uid === 0 && probe(process.args)));
+    const processes = (await containerProcesses(devId)).filter(
+      (process) => !(process.uid === 0 && probe(process.args)),
+    );
     const root = processes.filter((process) => process.uid === 0).map((process) => process.args.split(" ")[0]);
     assert.deepEqual(root.sort(), ["/sbin/docker-init", "/usr/bin/tini"]);
     const node = processes.filter((process) => process.uid === 1000).map((process) => process.args);
-    assert.ok(node.some((args) => RUNNER_DEV.test(args)), node.join("\n"));
-    assert.ok(node.some((args) => /\/opt\/encore\/bin\/encore run /.test(args)), node.join("\n"));
-    assert.ok(node.some((args) => /\/opt\/encore\/bin\/encore daemon -f$/.test(args)), node.join("\n"));
+    assert.ok(
+      node.some((args) => RUNNER_DEV.test(args)),
+      node.join("\n"),
+    );
+    assert.ok(
+      node.some((args) => /\/opt\/encore\/bin\/encore run /.test(args)),
+      node.join("\n"),
+    );
+    assert.ok(
+      node.some((args) => /\/opt\/encore\/bin\/encore daemon -f$/.test(args)),
+      node.join("\n"),
+    );
     assert.equal(node.length + root.length, processes.length, "no process runs as another user");
     const { body } = await getJson(`http://127.0.0.1:${env.apiPort}/__double/state`);
     assert.equal(body["uid"], 1000);
   });
 
   test("docker compose stop: encore run gets SIGINT, the container exits 0 within the grace period, and no secret is in the logs", async () => {
-    const config = JSON.parse((await env.compose.runOk(["config", "--format", "json"])).stdout) as { services: Record<string, { stop_grace_period?: string }> };
+    const config = JSON.parse((await env.compose.runOk(["config", "--format", "json"])).stdout) as {
+      services: Record<string, { stop_grace_period?: string }>;
+    };
     const graceMs = durationMs(config.services["stagecraft-dev"]?.stop_grace_period ?? "10s");
     const started = performance.now();
     // A timeout above the grace period: exit 0 below must come from the runner, not from a kill.
@@ -144,8 +177,14 @@ describe("docker compose up --wait stagecraft-dev", () => {
     assert.ok(elapsed < graceMs, `stopped after ${Math.round(elapsed)} ms; the grace period is ${graceMs} ms`);
     const run = runnerCalls().find((call) => commandOf(call) === "run")!;
     const ofRun = project.events().filter((event) => event.pid === run.pid);
-    assert.deepEqual(ofRun.filter((event) => event.event === "signal").map((event) => event.signal), ["SIGINT"]);
-    assert.deepEqual(ofRun.filter((event) => event.event === "exit").map((event) => event.code), [0]);
+    assert.deepEqual(
+      ofRun.filter((event) => event.event === "signal").map((event) => event.signal),
+      ["SIGINT"],
+    );
+    assert.deepEqual(
+      ofRun.filter((event) => event.event === "exit").map((event) => event.code),
+      [0],
+    );
 
     const logs = await env.compose.runOk(["logs", "--no-color", "--no-log-prefix"]);
     const output = logs.stdout + logs.stderr;

@@ -12,8 +12,16 @@ interface ComposeService {
 }
 
 function composeConfig(env: Record<string, string>): { services: Record<string, ComposeService> } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ENCORE_") && !key.startsWith("STAGECRAFT_") && !/_proxy$/i.test(key)));
-  const stdout = execFileSync("docker", ["compose", "-f", join(ROOT, "docker-compose.yml"), "--profile", "dind", "config", "--format", "json"], { encoding: "utf8", env: { ...clean, ...env } });
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !key.startsWith("ENCORE_") && !key.startsWith("STAGECRAFT_") && !/_proxy$/i.test(key),
+    ),
+  );
+  const stdout = execFileSync(
+    "docker",
+    ["compose", "-f", join(ROOT, "docker-compose.yml"), "--profile", "dind", "config", "--format", "json"],
+    { encoding: "utf8", env: { ...clean, ...env } },
+  );
   return JSON.parse(stdout);
 }
 
@@ -32,12 +40,18 @@ describe("docker-compose.yml", () => {
   });
 
   test("passes the proxy variables that are set, in either case, to the toolbox and to its image build", () => {
-    const proxies = { HTTPS_PROXY: "http://proxy.corp:3128", http_proxy: "http://proxy.corp:3128", NO_PROXY: ".corp.example" };
+    const proxies = {
+      HTTPS_PROXY: "http://proxy.corp:3128",
+      http_proxy: "http://proxy.corp:3128",
+      NO_PROXY: ".corp.example",
+    };
     const config = composeConfig(proxies);
     for (const name of ["stagecraft-dev", "stagecraft-dev-dind"]) {
       const service = config.services[name]!;
       assert.deepEqual(service.build?.args, proxies, name);
-      const set = Object.fromEntries(Object.entries(service.environment ?? {}).filter(([key, value]) => /_proxy$/i.test(key) && value !== null));
+      const set = Object.fromEntries(
+        Object.entries(service.environment ?? {}).filter(([key, value]) => /_proxy$/i.test(key) && value !== null),
+      );
       assert.deepEqual(set, proxies, name);
     }
   });

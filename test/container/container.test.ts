@@ -45,10 +45,21 @@ describe("the toolbox container", () => {
     assert.equal(version.exitCode, 1);
     assert.match(version.stderr, /^error: could not check for update: /);
 
-    const shell = await runToolbox({ image, command: ["encore", "db", "shell", "hello"], project: copy, env: { DISABLE_ENCORE_TELEMETRY: "1" } });
+    const shell = await runToolbox({
+      image,
+      command: ["encore", "db", "shell", "hello"],
+      project: copy,
+      env: { DISABLE_ENCORE_TELEMETRY: "1" },
+    });
     assert.deepEqual([shell.exitCode, shell.stdout, shell.stderr], [0, "db shell: would connect to hello\n", ""]);
 
-    assert.deepEqual(copy.calls().filter((call) => call.argv[0] !== "daemon").map((call) => call.argv), [["version"], ["db", "shell", "hello"]]);
+    assert.deepEqual(
+      copy
+        .calls()
+        .filter((call) => call.argv[0] !== "daemon")
+        .map((call) => call.argv),
+      [["version"], ["db", "shell", "hello"]],
+    );
     assert.equal(statSync(copy.callLog).uid, 1000, "encore ran as uid 1000");
   });
 
@@ -60,27 +71,64 @@ describe("the toolbox container", () => {
 
     // Packets dropped: `encore version` would print nothing for 10 s.
     const started = performance.now();
-    const doctor = await runToolbox({ image, command: ["doctor", "--json"], project: copy, scenario: { version: { updateCheck: "drop" } } });
-    const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string; message: string; details?: string[] }[] }).checks;
+    const doctor = await runToolbox({
+      image,
+      command: ["doctor", "--json"],
+      project: copy,
+      scenario: { version: { updateCheck: "drop" } },
+    });
+    const checks = (
+      JSON.parse(doctor.stdout) as { checks: { id: string; status: string; message: string; details?: string[] }[] }
+    ).checks;
     const encore = checks.find((check) => check.id === "encore");
     assert.equal(encore?.status, "pass", doctor.stdout);
-    assert.match(encore?.message ?? "", new RegExp(`^encore ${ENCORE_VERSION.replaceAll(".", "\\.")} at /opt/encore/bin/encore \\(recorded at install\\)$`));
-    assert.equal(checks.find((check) => check.id === "encore-version")?.details?.at(-1), `cli:       encore ${ENCORE_VERSION}`);
-    assert.equal(copy.calls().some((call) => call.argv[0] === "version"), false, "doctor ran encore version");
+    assert.match(
+      encore?.message ?? "",
+      new RegExp(
+        `^encore ${ENCORE_VERSION.replaceAll(".", "\\.")} at /opt/encore/bin/encore \\(recorded at install\\)$`,
+      ),
+    );
+    assert.equal(
+      checks.find((check) => check.id === "encore-version")?.details?.at(-1),
+      `cli:       encore ${ENCORE_VERSION}`,
+    );
+    assert.equal(
+      copy.calls().some((call) => call.argv[0] === "version"),
+      false,
+      "doctor ran encore version",
+    );
     assert.ok(performance.now() - started < 9000, "doctor waited on the update check");
   });
 
   test("node takes the UID and GID of the mounted project's owner, so what it writes belongs to that user", async () => {
     const copy = project({ uid: 4321, gid: 4321 });
-    const result = await runToolbox({ image, command: ["bash", "-c", "id && touch /workspace/written-by-node"], project: copy });
-    assert.deepEqual([result.exitCode, result.stdout], [0, "uid=4321(node) gid=4321(node) groups=4321(node)\n"], result.stderr);
+    const result = await runToolbox({
+      image,
+      command: ["bash", "-c", "id && touch /workspace/written-by-node"],
+      project: copy,
+    });
+    assert.deepEqual(
+      [result.exitCode, result.stdout],
+      [0, "uid=4321(node) gid=4321(node) groups=4321(node)\n"],
+      result.stderr,
+    );
     const written = statSync(join(copy.dir, "written-by-node"));
     assert.deepEqual([written.uid, written.gid], [4321, 4321]);
   });
 
   test("the healthcheck probe, which Docker starts as root, drops to node before it reads the project", async () => {
-    const script = "await import('/opt/stagecraft-encore/docker/healthcheck.mjs'); console.log(process.getuid(), process.getgid(), process.getgroups().join(','));";
-    const result = await docker(["run", "--rm", "--entrypoint", "node", image, "--input-type=module", "--eval", script]);
+    const script =
+      "await import('/opt/stagecraft-encore/docker/healthcheck.mjs'); console.log(process.getuid(), process.getgid(), process.getgroups().join(','));";
+    const result = await docker([
+      "run",
+      "--rm",
+      "--entrypoint",
+      "node",
+      image,
+      "--input-type=module",
+      "--eval",
+      script,
+    ]);
     assert.equal(result.stdout, "1000 1000 1000\n", result.stderr);
   });
 
@@ -95,7 +143,11 @@ describe("the toolbox container", () => {
 
     test("the entrypoint adds node to that group, so docker works", async () => {
       const host = (await dockerOk(["version", "--format", "{{.Server.Version}}"])).stdout;
-      const result = await runToolbox({ image, command: ["bash", "-c", "id -G && docker version --format '{{.Server.Version}}'"], socket: socketPath });
+      const result = await runToolbox({
+        image,
+        command: ["bash", "-c", "id -G && docker version --format '{{.Server.Version}}'"],
+        socket: socketPath,
+      });
       assert.deepEqual([result.exitCode, result.stdout], [0, `1000 4242\n${host}`], result.stderr);
     });
 
@@ -114,12 +166,32 @@ describe("the toolbox container", () => {
   test("the extra CA handed to the build as a BuildKit secret is in no layer of the image, and /run/secrets is empty", async () => {
     const dir = tempDir();
     const marker = `stagecraft-extra-ca-${uniqueName("marker")}`;
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${marker}`, "-keyout", join(dir, "ca.key"), "-out", join(dir, "ca.pem")], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        `/CN=${marker}`,
+        "-keyout",
+        join(dir, "ca.key"),
+        "-out",
+        join(dir, "ca.pem"),
+      ],
+      { stdio: "ignore" },
+    );
     const pem = readFileSync(join(dir, "ca.pem"), "utf8");
     // The certificate's subject is inside base64 DER; a line of its body is a second needle.
     const bodyLine = pem.split("\n")[5]!;
     // The proxy's CA must stay in the secret, or npm ci cannot download on these machines.
-    const system = existsSync("/etc/ssl/certs/ca-certificates.crt") ? readFileSync("/etc/ssl/certs/ca-certificates.crt", "utf8") : "";
+    const system = existsSync("/etc/ssl/certs/ca-certificates.crt")
+      ? readFileSync("/etc/ssl/certs/ca-certificates.crt", "utf8")
+      : "";
     writeFileSync(join(dir, "extra-ca.pem"), `${system}\n# subject: CN=${marker}\n${pem}`);
     const needles = { subject: marker, certificate: bodyLine };
 
@@ -138,7 +210,9 @@ describe("the toolbox container", () => {
     const stages = ["encore", "deps", "build"];
     const built = await buildToolboxImage({ tag, extraCa: join(dir, "extra-ca.pem"), noCacheFilter: stages });
     for (const stage of stages) {
-      const step = new RegExp(`^#(\\d+) \\[${stage} [^\\]]*\\] RUN [^\\n]*--mount=type=secret,id=extra_ca`, "m").exec(built.log);
+      const step = new RegExp(`^#(\\d+) \\[${stage} [^\\]]*\\] RUN [^\\n]*--mount=type=secret,id=extra_ca`, "m").exec(
+        built.log,
+      );
       assert.ok(step, `the ${stage} stage has a step that mounts extra_ca`);
       assert.doesNotMatch(built.log, new RegExp(`^#${step[1]} CACHED$`, "m"), `the ${stage} stage's secret step ran`);
       assert.match(built.log, new RegExp(`^#${step[1]} DONE`, "m"));
@@ -147,7 +221,15 @@ describe("the toolbox container", () => {
     const scan = new LeakScanner(needles);
     await scan.scanImage(tag);
     assert.deepEqual(scan.findings, []);
-    const secrets = await docker(["run", "--rm", "--entrypoint", "sh", tag, "-c", "ls -A /run/secrets 2>/dev/null; echo end"]);
+    const secrets = await docker([
+      "run",
+      "--rm",
+      "--entrypoint",
+      "sh",
+      tag,
+      "-c",
+      "ls -A /run/secrets 2>/dev/null; echo end",
+    ]);
     assert.equal(secrets.stdout, "end\n");
   });
 });

@@ -26,8 +26,15 @@ describe("encore build docker (the double) against a real engine", () => {
     const env = b.env({ DOCKER_HOST: process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock" });
     const r = await encore(["build", "docker", "--arch", "arm64", ref], { cwd: b.app, env });
     assert.equal(r.code, 0, r.stderr);
-    const [image] = JSON.parse((await dockerOk(["image", "inspect", ref])).stdout) as { Os: string; Architecture: string; Config: { Labels: Record<string, string> } }[];
+    const [image] = JSON.parse((await dockerOk(["image", "inspect", ref])).stdout) as {
+      Os: string;
+      Architecture: string;
+      Config: { Labels: Record<string, string> };
+    }[];
     assert.ok(image, `${ref} is not in the engine`);
-    assert.deepEqual([image.Os, image.Architecture, image.Config.Labels["org.stagecraft.double"]], ["linux", "arm64", "1"]);
+    assert.deepEqual(
+      [image.Os, image.Architecture, image.Config.Labels["org.stagecraft.double"]],
+      ["linux", "arm64", "1"],
+    );
   });
 });

@@ -6,9 +6,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { isAlive } from "../support/cli.ts";
-import { containerProcesses, docker, dockerOk, engineSocketProxy, removeContainers, uniqueName, waitForLogLine } from "../support/docker.ts";
+import {
+  containerProcesses,
+  docker,
+  dockerOk,
+  engineSocketProxy,
+  removeContainers,
+  uniqueName,
+  waitForLogLine,
+} from "../support/docker.ts";
 import { deferred } from "../support/cleanup.ts";
-import { RUNNER_DEV, errorHeadline, helloProject, runToolbox, toolboxImage, toolboxOptions, type HelloCopy } from "./toolbox.ts";
+import {
+  RUNNER_DEV,
+  errorHeadline,
+  helloProject,
+  runToolbox,
+  toolboxImage,
+  toolboxOptions,
+  type HelloCopy,
+} from "./toolbox.ts";
 
 let image: string;
 const defer = deferred("file");
@@ -36,7 +52,10 @@ describe("faults with a container", () => {
     const processes = await containerProcesses(name);
     const runner = processes.find((process) => RUNNER_DEV.test(process.args));
     assert.ok(runner, processes.map((process) => process.args).join("\n"));
-    assert.ok(processes.some((process) => /encore run /.test(process.args)) && processes.some((process) => /encore daemon -f$/.test(process.args)));
+    assert.ok(
+      processes.some((process) => /encore run /.test(process.args)) &&
+        processes.some((process) => /encore daemon -f$/.test(process.args)),
+    );
     // docker top reports host PIDs, and these tests run on the engine's host.
     process.kill(runner.pid, "SIGKILL");
 
@@ -55,17 +74,32 @@ describe("faults with a container", () => {
     assert.equal(result.exitCode, 4, result.stderr);
     assert.equal(result.stdout, "");
     assert.equal(errorHeadline(result.stderr), `${NOT_USABLE}no Docker socket at /var/run/docker.sock`);
-    assert.match(result.stderr, /fix: mount the engine's socket \(-v \/var\/run\/docker\.sock:\/var\/run\/docker\.sock\) or set DOCKER_HOST/);
+    assert.match(
+      result.stderr,
+      /fix: mount the engine's socket \(-v \/var\/run\/docker\.sock:\/var\/run\/docker\.sock\) or set DOCKER_HOST/,
+    );
     assert.deepEqual(copy.events(), [], "encore was never called");
   });
 
   test("build as --user node with the host's socket: the entrypoint cannot join its group, so PROVIDER_NOT_AVAILABLE (exit 4), permission denied", async () => {
     const copy = project();
-    const result = await runToolbox({ image, command: ["build", "--tag", "x"], project: copy, socket: "host", user: "node" });
+    const result = await runToolbox({
+      image,
+      command: ["build", "--tag", "x"],
+      project: copy,
+      socket: "host",
+      user: "node",
+    });
     assert.equal(result.exitCode, 4, result.stderr);
     assert.equal(result.stdout, "");
-    assert.match(errorHeadline(result.stderr) ?? "", /: permission denied on \/var\/run\/docker\.sock \(owned by group \d+; this process runs as uid 1000 with groups 1000\)$/);
-    assert.match(result.stderr, /fix: start the image's entrypoint as root so it can join the socket's group, or add the user to that group \(docker run --group-add <gid>\)/);
+    assert.match(
+      errorHeadline(result.stderr) ?? "",
+      /: permission denied on \/var\/run\/docker\.sock \(owned by group \d+; this process runs as uid 1000 with groups 1000\)$/,
+    );
+    assert.match(
+      result.stderr,
+      /fix: start the image's entrypoint as root so it can join the socket's group, or add the user to that group \(docker run --group-add <gid>\)/,
+    );
     assert.deepEqual(copy.events(), [], "encore was never called");
   });
 
@@ -86,8 +120,14 @@ describe("faults with a container", () => {
       const result = await runToolbox({ image, command: ["build", "--tag", "x"], project: copy, socket: socketPath });
       assert.equal(result.exitCode, 4, result.stderr);
       assert.equal(result.stdout, "");
-      assert.match(result.stderr, /^stagecraft-encore entrypoint: \/var\/run\/docker\.sock \(owner 0:0, mode 600\) grants its group no read and write access, so node cannot use it; commands that need Docker will fail$/m);
-      assert.match(errorHeadline(result.stderr) ?? "", /: permission denied on \/var\/run\/docker\.sock \(owned by group 0; this process runs as uid 1000 with groups 1000\)$/);
+      assert.match(
+        result.stderr,
+        /^stagecraft-encore entrypoint: \/var\/run\/docker\.sock \(owner 0:0, mode 600\) grants its group no read and write access, so node cannot use it; commands that need Docker will fail$/m,
+      );
+      assert.match(
+        errorHeadline(result.stderr) ?? "",
+        /: permission denied on \/var\/run\/docker\.sock \(owned by group 0; this process runs as uid 1000 with groups 1000\)$/,
+      );
       assert.deepEqual(copy.events(), [], "encore was never called");
     });
   });

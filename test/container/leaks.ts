@@ -30,7 +30,8 @@ export class LeakScanner {
 
   scan(source: string, data: string | Uint8Array): void {
     this.sources.push(source);
-    const bytes = typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const bytes =
+      typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     for (const [needle, value] of this.#needles) if (bytes.includes(value)) this.findings.push({ needle, source });
   }
 
@@ -59,19 +60,26 @@ export class LeakScanner {
    * container has stopped). Bind mounts are skipped: their host side is scanned directly.
    */
   async scanContainer(id: string): Promise<void> {
-    const inspect = JSON.parse((await dockerOk(["inspect", "--format", "{{json .Mounts}}", id])).stdout) as { Type: string; Destination: string }[];
+    const inspect = JSON.parse((await dockerOk(["inspect", "--format", "{{json .Mounts}}", id])).stdout) as {
+      Type: string;
+      Destination: string;
+    }[];
     const binds = inspect.filter((mount) => mount.Type === "bind").map((mount) => mount.Destination);
     const volumes = inspect.filter((mount) => mount.Type === "volume").map((mount) => mount.Destination);
-    const under = (path: string, roots: readonly string[]) => roots.some((root) => path === root || path.startsWith(`${root}/`));
+    const under = (path: string, roots: readonly string[]) =>
+      roots.some((root) => path === root || path.startsWith(`${root}/`));
     const changed = (await dockerOk(["diff", id])).stdout
       .split("\n")
       .filter((line) => /^[AC] \//.test(line))
       .map((line) => line.slice(2));
     // The leaves are the written files (and empty directories); their parents are only listed as changed.
-    const leaves = changed.filter((path) => !changed.some((other) => other.startsWith(`${path}/`)) && !under(path, binds) && !under(path, volumes));
+    const leaves = changed.filter(
+      (path) => !changed.some((other) => other.startsWith(`${path}/`)) && !under(path, binds) && !under(path, volumes),
+    );
     for (const path of [...leaves, ...volumes]) {
       const copy = await execa("docker", ["cp", `${id}:${path}`, "-"], { encoding: "buffer", reject: false });
-      if (copy.exitCode !== 0) throw new Error(`docker cp ${id}:${path} failed: ${Buffer.from(copy.stderr).toString()}`);
+      if (copy.exitCode !== 0)
+        throw new Error(`docker cp ${id}:${path} failed: ${Buffer.from(copy.stderr).toString()}`);
       this.scan(`container:${path}`, copy.stdout);
     }
   }

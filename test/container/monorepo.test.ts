@@ -6,7 +6,18 @@
 // trusts through dev.node_extra_ca_certs).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  chmodSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { before, describe, test } from "node:test";
@@ -25,10 +36,21 @@ const FILES: Record<string, string> = {
   "package.json": JSON.stringify({ name: "acme", private: true, workspaces: ["apps/*", "packages/*"] }, null, 2),
   "packages/shared/package.json": JSON.stringify({ name: "@acme/shared", version: "1.0.0", main: "index.js" }, null, 2),
   "packages/shared/index.js": 'exports.greeting = "hello from shared";\n',
-  "apps/api/package.json": JSON.stringify({ name: "@acme/api", version: "1.0.0", private: true, type: "module", dependencies: { "encore.dev": ENCORE_VERSION, "@acme/shared": "1.0.0" } }, null, 2),
+  "apps/api/package.json": JSON.stringify(
+    {
+      name: "@acme/api",
+      version: "1.0.0",
+      private: true,
+      type: "module",
+      dependencies: { "encore.dev": ENCORE_VERSION, "@acme/shared": "1.0.0" },
+    },
+    null,
+    2,
+  ),
   "apps/api/encore.app": '{"id": "", "lang": "typescript"}\n',
   "apps/api/hello/api.ts": 'import { greeting } from "@acme/shared";\nexport const hello = () => greeting;\n',
-  "apps/api/hello/encore.service.ts": 'import { Service } from "encore.dev/service";\nexport default new Service("hello");\n',
+  "apps/api/hello/encore.service.ts":
+    'import { Service } from "encore.dev/service";\nexport default new Service("hello");\n',
   ".env.local": "GREETING=hi\n",
   "stagecraft.yml": `backend:
   provider: encore-ts
@@ -64,7 +86,11 @@ before(async () => {
   mkdirSync(join(repo, "certs"));
   writeFileSync(join(repo, "certs", "trusted.pem"), existsSync(SYSTEM_BUNDLE) ? readFileSync(SYSTEM_BUNDLE) : "");
   // The workspace's lockfile, at its root, resolved by the real npm (metadata only).
-  execFileSync("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: repo, stdio: ["ignore", "ignore", "pipe"] });
+  execFileSync(
+    "npm",
+    ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+    { cwd: repo, stdio: ["ignore", "ignore", "pipe"] },
+  );
   rmSync(join(repo, "node_modules"), { recursive: true, force: true });
   chownTree(repo);
 
@@ -77,7 +103,18 @@ before(async () => {
 
 /** `node -e` as the node user inside the running toolbox, from the app root. */
 async function nodeInApp(script: string): Promise<string> {
-  const { stdout } = await env.compose.runOk(["exec", "-T", "-u", "node", "-w", "/workspace/apps/api", "stagecraft-dev", "node", "-e", script]);
+  const { stdout } = await env.compose.runOk([
+    "exec",
+    "-T",
+    "-u",
+    "node",
+    "-w",
+    "/workspace/apps/api",
+    "stagecraft-dev",
+    "node",
+    "-e",
+    script,
+  ]);
   return stdout.trim();
 }
 
@@ -88,21 +125,36 @@ describe("a monorepo app in apps/api of an npm workspace", () => {
   });
 
   test("its packages are installed once, at the workspace root, in the node_modules volume, not in the checkout", async () => {
-    const where = await nodeInApp("const fs=require('fs');console.log(['/workspace/node_modules/encore.dev', '/workspace/apps/api/node_modules/encore.dev'].map((d) => fs.existsSync(d + '/package.json')).join(' '))");
+    const where = await nodeInApp(
+      "const fs=require('fs');console.log(['/workspace/node_modules/encore.dev', '/workspace/apps/api/node_modules/encore.dev'].map((d) => fs.existsSync(d + '/package.json')).join(' '))",
+    );
     assert.equal(where, "true false", "encore.dev at the root, not under apps/api");
-    assert.equal(await nodeInApp("console.log(require.resolve('encore.dev/service'))"), "/workspace/node_modules/encore.dev/dist/service/mod.js");
+    assert.equal(
+      await nodeInApp("console.log(require.resolve('encore.dev/service'))"),
+      "/workspace/node_modules/encore.dev/dist/service/mod.js",
+    );
     // The volume's mount point is all the checkout sees of node_modules.
     assert.deepEqual(existsSync(join(repo, "node_modules")) ? readdirSync(join(repo, "node_modules")) : [], []);
     assert.ok(existsSync(join(repo, "package-lock.json")), "the workspace's lockfile stays at the root");
     // The runner's install ran at the root; the empty node_modules it leaves in apps/api keeps
     // Encore from installing the workspace again (it installs whenever that path is missing).
     assert.deepEqual(readdirSync(join(repo, "apps", "api", "node_modules")), []);
-    const events = readFileSync(join(dirname(repo), "double", "calls.jsonl"), "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { event: string });
-    assert.deepEqual(events.filter((event) => event.event === "npm-install"), [], "Encore did not run its own install");
+    const events = readFileSync(join(dirname(repo), "double", "calls.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { event: string });
+    assert.deepEqual(
+      events.filter((event) => event.event === "npm-install"),
+      [],
+      "Encore did not run its own install",
+    );
   });
 
   test("the shared package outside the app root resolves from the app, to the workspace's own source", async () => {
-    assert.equal(await nodeInApp("console.log(require.resolve('@acme/shared'))"), "/workspace/packages/shared/index.js");
+    assert.equal(
+      await nodeInApp("console.log(require.resolve('@acme/shared'))"),
+      "/workspace/packages/shared/index.js",
+    );
     assert.equal(await nodeInApp("console.log(require('@acme/shared').greeting)"), "hello from shared");
   });
 

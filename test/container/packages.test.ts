@@ -9,7 +9,18 @@
 // would. compose.packages.yml sets COREPACK_INTEGRITY_KEYS=0 (see there).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chownSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, chmodSync, writeFileSync, existsSync } from "node:fs";
+import {
+  chownSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  chmodSync,
+  writeFileSync,
+  existsSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -36,7 +47,12 @@ interface App {
 }
 
 /** An Encore app (in `sub`, if given) whose package.json has `dependencies`, locked on the host when `lock`. */
-async function app(options: { dependencies: Record<string, string>; packageManager?: string; sub?: string; lock?: boolean }): Promise<App> {
+async function app(options: {
+  dependencies: Record<string, string>;
+  packageManager?: string;
+  sub?: string;
+  lock?: boolean;
+}): Promise<App> {
   const root = mkdtempSync(join(tmpdir(), "stagecraft-encore-packages-"));
   chmodSync(root, 0o755);
   const dir = join(root, "project");
@@ -50,7 +66,10 @@ async function app(options: { dependencies: Record<string, string>; packageManag
   };
   const at = (file: string) => (options.sub ? `${options.sub}/${file}` : file);
   write(at("encore.app"), '{"id": "", "lang": "typescript"}\n');
-  write(at("package.json"), `${JSON.stringify({ name: "packages-app", private: true, type: "module", ...(options.packageManager ? { packageManager: options.packageManager } : {}), dependencies: options.dependencies }, null, 2)}\n`);
+  write(
+    at("package.json"),
+    `${JSON.stringify({ name: "packages-app", private: true, type: "module", ...(options.packageManager ? { packageManager: options.packageManager } : {}), dependencies: options.dependencies }, null, 2)}\n`,
+  );
   write(".env.local", "");
   mkdirSync(join(dir, "certs"));
   copyFileSync(SYSTEM_BUNDLE, join(dir, "certs", "ca-bundle.pem"));
@@ -70,7 +89,9 @@ async function app(options: { dependencies: Record<string, string>; packageManag
 `,
   );
   if (options.lock) {
-    await run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: appDir });
+    await run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], {
+      cwd: appDir,
+    });
   }
   chownTree(dir, 1000, 1000);
   defer(() => run("rm", ["-rf", root]));
@@ -78,7 +99,13 @@ async function app(options: { dependencies: Record<string, string>; packageManag
   return {
     dir,
     doubleDir,
-    events: () => (existsSync(callLog) ? readFileSync(callLog, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as DoubleEvent) : []),
+    events: () =>
+      existsSync(callLog)
+        ? readFileSync(callLog, "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as DoubleEvent)
+        : [],
   };
 }
 
@@ -88,13 +115,20 @@ function chownTree(path: string, uid: number, gid: number): void {
 }
 
 /** The same compose project (name, volumes) with other variables: compose recreates the containers. */
-async function project(image: string, target: App, options: { registry?: string; nodeModules?: string; name?: string; cache?: string } = {}): Promise<HelloCompose> {
+async function project(
+  image: string,
+  target: App,
+  options: { registry?: string; nodeModules?: string; name?: string; cache?: string } = {},
+): Promise<HelloCompose> {
   const env = await helloCompose({
     image,
     project: target,
     scenario: {},
     files: ["test/container/compose.packages.yml"],
-    variables: { TEST_PROXY: options.registry ?? "", ...(options.cache ? { STAGECRAFT_PACKAGE_CACHE_EXTERNAL: "true" } : {}) },
+    variables: {
+      TEST_PROXY: options.registry ?? "",
+      ...(options.cache ? { STAGECRAFT_PACKAGE_CACHE_EXTERNAL: "true" } : {}),
+    },
     ...(options.nodeModules ? { nodeModules: options.nodeModules } : {}),
     ...(options.cache ? { packageCache: options.cache } : {}),
     ...(options.name ? { name: options.name } : {}),
@@ -104,9 +138,13 @@ async function project(image: string, target: App, options: { registry?: string;
 
 /** `docker compose up --wait stagecraft-dev`, as a user runs it; a failure carries the runner's output. */
 async function up(env: HelloCompose): Promise<void> {
-  const result = await env.compose.run(["up", "--detach", "--wait", "--wait-timeout", "170", "stagecraft-dev"], { timeoutMs: 180_000 });
+  const result = await env.compose.run(["up", "--detach", "--wait", "--wait-timeout", "170", "stagecraft-dev"], {
+    timeoutMs: 180_000,
+  });
   if (result.exitCode !== 0) {
-    throw new Error(`docker compose up --wait stagecraft-dev exited with ${result.exitCode}: ${result.stderr.split("\n").slice(-3).join("\n")}\n--- stagecraft-dev:\n${(await logs(env)).split("\n").slice(-40).join("\n")}`);
+    throw new Error(
+      `docker compose up --wait stagecraft-dev exited with ${result.exitCode}: ${result.stderr.split("\n").slice(-3).join("\n")}\n--- stagecraft-dev:\n${(await logs(env)).split("\n").slice(-40).join("\n")}`,
+    );
   }
 }
 
@@ -130,7 +168,10 @@ async function getJson(port: number, path: string): Promise<{ status: number; bo
 }
 
 const installsByEncore = (target: App) => target.events().filter((event) => event.event === "npm-install").length;
-const encoreRuns = (target: App) => target.events().filter((event) => event.event === "call" && (event as unknown as { argv: string[] }).argv[0] === "run").length;
+const encoreRuns = (target: App) =>
+  target
+    .events()
+    .filter((event) => event.event === "call" && (event as unknown as { argv: string[] }).argv[0] === "run").length;
 
 describe("packages in the toolbox, with real npm and pnpm", () => {
   test("an app at the CLI's release: fresh volumes install and serve; a restart needs no registry; down -v installs again, from the cache", async () => {
@@ -145,10 +186,21 @@ describe("packages in the toolbox, with real npm and pnpm", () => {
 
     await timed("fresh up", () => up(online));
     const first = await logs(online);
-    assert.match(first, /installing packages with npm ci --prefer-offline --no-audit --no-fund in \/workspace \(node_modules is empty\)/);
+    assert.match(
+      first,
+      /installing packages with npm ci --prefer-offline --no-audit --no-fund in \/workspace \(node_modules is empty\)/,
+    );
     assert.match(first, /packages installed with npm/);
     assert.equal((await getJson(online.apiPort, "/hello/world")).status, 200);
-    const installed = await online.compose.runOk(["exec", "-T", "-u", "node", "stagecraft-dev", "cat", "/workspace/node_modules/encore.dev/package.json"]);
+    const installed = await online.compose.runOk([
+      "exec",
+      "-T",
+      "-u",
+      "node",
+      "stagecraft-dev",
+      "cat",
+      "/workspace/node_modules/encore.dev/package.json",
+    ]);
     assert.equal((JSON.parse(installed.stdout) as { version: string }).version, ENCORE_VERSION);
     assert.equal(installsByEncore(target), 0, "encore found its packages and installed nothing itself");
 
@@ -169,33 +221,66 @@ describe("packages in the toolbox, with real npm and pnpm", () => {
 
   test("a pnpm app (packageManager pnpm@9) in backend/ starts, installed with pnpm into the volume at backend/node_modules", async () => {
     const image = await toolboxImage();
-    const target = await app({ dependencies: { "encore.dev": ENCORE_VERSION }, packageManager: "pnpm@9", sub: "backend" });
+    const target = await app({
+      dependencies: { "encore.dev": ENCORE_VERSION },
+      packageManager: "pnpm@9",
+      sub: "backend",
+    });
     const env = await project(image, target, { nodeModules: "/workspace/backend/node_modules" });
     defer(() => env.compose.down());
     await timed("pnpm app in backend/", () => up(env));
     const output = await logs(env);
     assert.match(output, /installing packages with pnpm install in \/workspace\/backend \(node_modules is empty\)/);
     assert.equal((await getJson(env.apiPort, "/hello/world")).status, 200);
-    const store = await env.compose.runOk(["exec", "-T", "-u", "node", "stagecraft-dev", "sh", "-c", "ls /workspace/backend/node_modules/.pnpm && readlink /workspace/backend/node_modules/encore.dev && ls /home/node/.cache/packages"]);
+    const store = await env.compose.runOk([
+      "exec",
+      "-T",
+      "-u",
+      "node",
+      "stagecraft-dev",
+      "sh",
+      "-c",
+      "ls /workspace/backend/node_modules/.pnpm && readlink /workspace/backend/node_modules/encore.dev && ls /home/node/.cache/packages",
+    ]);
     assert.match(store.stdout, new RegExp(`encore\\.dev@${ENCORE_VERSION.replaceAll(".", "\\.")}`));
     assert.match(store.stdout, /pnpm-store/, "pnpm's store is in the package cache volume");
-    assert.ok(existsSync(join(target.dir, "backend", "pnpm-lock.yaml")), "pnpm wrote its lockfile next to package.json");
-    assert.equal(existsSync(join(target.dir, "backend", "node_modules", "encore.dev")), false, "node_modules stays out of the checkout");
+    assert.ok(
+      existsSync(join(target.dir, "backend", "pnpm-lock.yaml")),
+      "pnpm wrote its lockfile next to package.json",
+    );
+    assert.equal(
+      existsSync(join(target.dir, "backend", "node_modules", "encore.dev")),
+      false,
+      "node_modules stays out of the checkout",
+    );
     await env.compose.down();
   });
 
   test("a lockfile that resolves encore.dev a minor ahead of the CLI: exit 3 before encore run, naming both versions and ENCORE_VERSION", async () => {
     const image = await toolboxImage();
     const target = await app({ dependencies: { "encore.dev": `^${ENCORE_VERSION}` }, lock: true });
-    const lock = JSON.parse(readFileSync(join(target.dir, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+    const lock = JSON.parse(readFileSync(join(target.dir, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version: string }>;
+    };
     const locked = lock.packages["node_modules/encore.dev"]?.version ?? "";
-    assert.ok(semver.gte(locked, `${semver.major(ENCORE_VERSION)}.${semver.minor(ENCORE_VERSION) + 1}.0`), `precondition: the registry's newest encore.dev (${locked}) is a minor ahead of ${ENCORE_VERSION}`);
+    assert.ok(
+      semver.gte(locked, `${semver.major(ENCORE_VERSION)}.${semver.minor(ENCORE_VERSION) + 1}.0`),
+      `precondition: the registry's newest encore.dev (${locked}) is a minor ahead of ${ENCORE_VERSION}`,
+    );
     const env = await project(image, target);
     defer(() => env.compose.down());
-    const result = await timed("SDK ahead", () => env.compose.run(["run", "--rm", "-T", "stagecraft-dev"], { timeoutMs: 180_000 }));
+    const result = await timed("SDK ahead", () =>
+      env.compose.run(["run", "--rm", "-T", "stagecraft-dev"], { timeoutMs: 180_000 }),
+    );
     assert.equal(result.exitCode, 3, result.stderr);
-    const headline = result.stderr.split("\n").find((line) => line.startsWith("encore-ts dev: INVALID_PROJECT: ")) ?? "";
-    assert.match(headline, new RegExp(`${locked.replaceAll(".", "\\.")}.*newer than the encore CLI ${ENCORE_VERSION.replaceAll(".", "\\.")}`));
+    const headline =
+      result.stderr.split("\n").find((line) => line.startsWith("encore-ts dev: INVALID_PROJECT: ")) ?? "";
+    assert.match(
+      headline,
+      new RegExp(
+        `${locked.replaceAll(".", "\\.")}.*newer than the encore CLI ${ENCORE_VERSION.replaceAll(".", "\\.")}`,
+      ),
+    );
     assert.match(result.stderr, /ENCORE_VERSION=/);
     assert.match(result.stderr, new RegExp(`"encore\\.dev": "${ENCORE_VERSION.replaceAll(".", "\\.")}"`));
     assert.equal(encoreRuns(target), 0, "encore run never started");

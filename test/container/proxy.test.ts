@@ -40,7 +40,9 @@ before(async () => {
 /** The request lines tinyproxy logged: `CONNECT host:port`. */
 async function proxied(): Promise<string[]> {
   const { stdout, stderr } = await docker(["logs", proxy]);
-  return [...`${stdout}\n${stderr}`.matchAll(/Request \(file descriptor \d+\): (CONNECT \S+)/g)].map((match) => match[1]!);
+  return [...`${stdout}\n${stderr}`.matchAll(/Request \(file descriptor \d+\): (CONNECT \S+)/g)].map(
+    (match) => match[1]!,
+  );
 }
 
 /** examples/hello trusting the system bundle (this network's intercepting proxy) and the registry's CA. */
@@ -69,7 +71,13 @@ const PROXY_ENV = { HTTPS_PROXY: "http://proxy:8888", http_proxy: "http://proxy:
 describe("behind a forward proxy", () => {
   test("doctor reaches the npm registry and tries Encore's API through the proxy, both within the check's timeout", async () => {
     const copy = project();
-    const result = await runToolbox({ image, command: ["doctor", "--json"], project: copy, env: PROXY_ENV, options: ["--network", network] });
+    const result = await runToolbox({
+      image,
+      command: ["doctor", "--json"],
+      project: copy,
+      env: PROXY_ENV,
+      options: ["--network", network],
+    });
     const report = JSON.parse(result.stdout) as { checks: { id: string; status: string; details?: string[] }[] };
     const check = report.checks.find((entry) => entry.id === "proxy");
     assert.ok(check, result.stdout);
@@ -87,18 +95,32 @@ describe("behind a forward proxy", () => {
       image,
       command: ["build", "--tag", tag, "--push"],
       project: copy,
-      env: { ...PROXY_ENV, STAGECRAFT_REGISTRY_USERNAME: registry.username, STAGECRAFT_REGISTRY_PASSWORD: registry.password },
+      env: {
+        ...PROXY_ENV,
+        STAGECRAFT_REGISTRY_USERNAME: registry.username,
+        STAGECRAFT_REGISTRY_PASSWORD: registry.password,
+      },
       options: ["--network", network],
     });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(result.stdout, `${registry.host}/team/api:${tag}\n`);
     const seen = (await proxied()).slice(before);
-    assert.ok(seen.includes("CONNECT registry.npmjs.org:443"), `npm install did not use the proxy:\n${seen.join("\n")}`);
+    assert.ok(
+      seen.includes("CONNECT registry.npmjs.org:443"),
+      `npm install did not use the proxy:\n${seen.join("\n")}`,
+    );
     assert.ok(seen.includes(`CONNECT ${registry.host}`), `the push did not use the proxy:\n${seen.join("\n")}`);
-    assert.match(result.stderr, /installing packages with npm/, "the runner's install step ran (through the proxy, as the log above shows)");
+    assert.match(
+      result.stderr,
+      /installing packages with npm/,
+      "the runner's install step ran (through the proxy, as the log above shows)",
+    );
 
     const build = copy.calls().find((call) => commandOf(call) === "build docker")!;
     const expected = ".corp.example,localhost,127.0.0.1,::1,postgres,docker";
-    assert.deepEqual([build.env["NO_PROXY"], build.env["no_proxy"], build.env["HTTPS_PROXY"]], [expected, expected, "http://proxy:8888"]);
+    assert.deepEqual(
+      [build.env["NO_PROXY"], build.env["no_proxy"], build.env["HTTPS_PROXY"]],
+      [expected, expected, "http://proxy:8888"],
+    );
   });
 });

@@ -39,7 +39,10 @@ before(async () => {
   defer(() => registry.stop());
   hostDockerConfig = mkdtempSync(join(tmpdir(), "stagecraft-push-docker-"));
   defer(() => rmSync(hostDockerConfig, { recursive: true, force: true }));
-  writeFileSync(join(hostDockerConfig, "config.json"), JSON.stringify({ auths: { [registry.hostFromHost]: { auth: basicAuth(registry.username, registry.password) } } }));
+  writeFileSync(
+    join(hostDockerConfig, "config.json"),
+    JSON.stringify({ auths: { [registry.hostFromHost]: { auth: basicAuth(registry.username, registry.password) } } }),
+  );
   // The app's base image, in the registry: with no engine, Encore fetches the base remotely.
   const context = mkdtempSync(join(tmpdir(), "stagecraft-push-base-"));
   defer(() => rmSync(context, { recursive: true, force: true }));
@@ -74,7 +77,11 @@ async function pullBack(tag: string): Promise<{ platform: string; labels: Record
   const ref = `${registry.hostFromHost}/team/api:${tag}`;
   defer(() => removeImages(ref));
   await dockerOk(["pull", "--quiet", ref], { env: { DOCKER_CONFIG: hostDockerConfig } });
-  const [details] = JSON.parse((await dockerOk(["image", "inspect", ref])).stdout) as { Os: string; Architecture: string; Config: { Labels: Record<string, string> } }[];
+  const [details] = JSON.parse((await dockerOk(["image", "inspect", ref])).stdout) as {
+    Os: string;
+    Architecture: string;
+    Config: { Labels: Record<string, string> };
+  }[];
   return { platform: `${details!.Os}/${details!.Architecture}`, labels: details!.Config.Labels };
 }
 
@@ -82,10 +89,25 @@ async function pullBack(tag: string): Promise<{ platform: string; labels: Record
 function manifestStatus(path: string): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const [host, port] = registry.hostFromHost.split(":");
-    request({ host, port: Number(port), path, method: "HEAD", ca: readFileSync(registry.ca.caFile), headers: { authorization: `Basic ${basicAuth(registry.username, registry.password)}`, accept: "application/vnd.docker.distribution.manifest.v2+json" } }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    }).on("error", reject).end();
+    request(
+      {
+        host,
+        port: Number(port),
+        path,
+        method: "HEAD",
+        ca: readFileSync(registry.ca.caFile),
+        headers: {
+          authorization: `Basic ${basicAuth(registry.username, registry.password)}`,
+          accept: "application/vnd.docker.distribution.manifest.v2+json",
+        },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      },
+    )
+      .on("error", reject)
+      .end();
   });
 }
 
@@ -108,8 +130,13 @@ describe("build --push without a Docker engine", () => {
     assert.deepEqual(build.argv.slice(0, 3), ["build", "docker", "--push"]);
     assert.equal(build.env["DOCKER_HOST"], undefined, "no engine was named");
     assert.match(build.env["DOCKER_CONFIG"] ?? "", /^\/tmp\/stagecraft-encore-docker-[0-9a-f]+$/);
-    for (const call of copy.calls()) assert.equal(call.env["STAGECRAFT_REGISTRY_PASSWORD"], undefined, `encore ${call.argv.join(" ")}`);
-    const pushed = copy.events().find((event) => event.event === "image") as unknown as { pushed: boolean; simulated: boolean; digest: string };
+    for (const call of copy.calls())
+      assert.equal(call.env["STAGECRAFT_REGISTRY_PASSWORD"], undefined, `encore ${call.argv.join(" ")}`);
+    const pushed = copy.events().find((event) => event.event === "image") as unknown as {
+      pushed: boolean;
+      simulated: boolean;
+      digest: string;
+    };
     assert.deepEqual([pushed.pushed, pushed.simulated], [true, false]);
 
     const { platform, labels } = await pullBack(tag);
@@ -122,14 +149,23 @@ describe("build --push without a Docker engine", () => {
     const copy = pushProject();
     const configDir = join(copy.dir, "..", "docker-config");
     mkdirSync(configDir);
-    writeFileSync(join(configDir, "config.json"), JSON.stringify({ auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } } }), { mode: 0o600 });
+    writeFileSync(
+      join(configDir, "config.json"),
+      JSON.stringify({ auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } } }),
+      { mode: 0o600 },
+    );
     chownSync(join(configDir, "config.json"), 1000, 1000);
     const tag = uniqueName("mounted").toLowerCase();
     const result = await runToolbox({
       image,
       command: ["build", "--tag", tag, "--push"],
       project: copy,
-      options: ["--network", network, "--volume", `${join(configDir, "config.json")}:/home/node/.docker/config.json:ro`],
+      options: [
+        "--network",
+        network,
+        "--volume",
+        `${join(configDir, "config.json")}:/home/node/.docker/config.json:ro`,
+      ],
     });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(result.stdout, `${registry.host}/team/api:${tag}\n`);
@@ -150,11 +186,24 @@ describe("build --push without a Docker engine", () => {
     });
     assert.equal(result.exitCode, 7, result.stderr);
     assert.equal(result.stdout, "");
-    assert.match(errorHeadline(result.stderr) ?? "", /^encore-ts build: BUILD_FAILED: encore build docker registry\.test:5000\/team\/api:\S+ exited with code 1/);
-    assert.match(result.stderr, /ERR resolve base image: unable to fetch image: GET https:\/\/registry\.test:5000\/v2\/library\/base\/manifests\/1: UNAUTHORIZED: authentication required/);
-    assert.match(result.stderr, /fix: the registry refused the login: check STAGECRAFT_REGISTRY_USERNAME\/STAGECRAFT_REGISTRY_PASSWORD/);
+    assert.match(
+      errorHeadline(result.stderr) ?? "",
+      /^encore-ts build: BUILD_FAILED: encore build docker registry\.test:5000\/team\/api:\S+ exited with code 1/,
+    );
+    assert.match(
+      result.stderr,
+      /ERR resolve base image: unable to fetch image: GET https:\/\/registry\.test:5000\/v2\/library\/base\/manifests\/1: UNAUTHORIZED: authentication required/,
+    );
+    assert.match(
+      result.stderr,
+      /fix: the registry refused the login: check STAGECRAFT_REGISTRY_USERNAME\/STAGECRAFT_REGISTRY_PASSWORD/,
+    );
     assert.doesNotMatch(result.stdout + result.stderr, new RegExp(wrong));
     assert.equal(await manifestStatus(`/v2/team/api/manifests/${tag}`), 404, "nothing was pushed");
-    assert.equal(await manifestStatus(`/v2/${BASE.replace(":", "/manifests/")}`), 200, "while the registry answers the right login");
+    assert.equal(
+      await manifestStatus(`/v2/${BASE.replace(":", "/manifests/")}`),
+      200,
+      "while the registry answers the right login",
+    );
   });
 });

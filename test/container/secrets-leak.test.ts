@@ -17,7 +17,16 @@ import { commandOf } from "../support/double.ts";
 import { docker, removeContainers, removeImages, uniqueName } from "../support/docker.ts";
 import { deferred } from "../support/cleanup.ts";
 import { LeakScanner } from "./leaks.ts";
-import { FAKE_NPM, IMAGE_REPOSITORY, errorHeadline, helloCompose, helloProject, runToolbox, toolboxImage, type HelloCopy } from "./toolbox.ts";
+import {
+  FAKE_NPM,
+  IMAGE_REPOSITORY,
+  errorHeadline,
+  helloCompose,
+  helloProject,
+  runToolbox,
+  toolboxImage,
+  type HelloCopy,
+} from "./toolbox.ts";
 
 const suffix = Math.random().toString(36).slice(2, 10);
 const SECRETS = { HELLO_API_TOKEN: `hello-token-${suffix}`, PAYMENT_API_KEY: `payment-key-${suffix}` };
@@ -67,7 +76,14 @@ function report(scanner: LeakScanner): string {
 describe("secrets never leak", () => {
   test("dev in compose, encore echoing its environment and stdin: no secret value or auth key in any output or written file", async () => {
     const copy = linkedProject();
-    const { compose } = await helloCompose({ image, project: copy, scenario: ECHO, authKey: AUTH_KEY, paymentApiKey: SECRETS.PAYMENT_API_KEY, logLevel: "debug" });
+    const { compose } = await helloCompose({
+      image,
+      project: copy,
+      scenario: ECHO,
+      authKey: AUTH_KEY,
+      paymentApiKey: SECRETS.PAYMENT_API_KEY,
+      logLevel: "debug",
+    });
     defer(() => compose.down());
     await compose.up(["stagecraft-dev"]);
     const dev = await compose.containerId("stagecraft-dev");
@@ -83,9 +99,20 @@ describe("secrets never leak", () => {
     await scanner.scanContainer(dev);
 
     assertPassedThroughEncore(copy, NEEDLES);
-    assert.match(logs.stderr, /\[encore-double\] stdin "\[redacted\]"/, "the double echoed the secrets it read, and the runner redacted them");
-    assert.doesNotMatch(logs.stderr, /\[encore-double\] env ENCORE_AUTH_KEY=/, "the key reaches encore through auth login only, never its environment");
-    assert.ok(scanner.sources.some((source) => source.startsWith("container:/home/node/.cache/stagecraft-encore")), report(scanner));
+    assert.match(
+      logs.stderr,
+      /\[encore-double\] stdin "\[redacted\]"/,
+      "the double echoed the secrets it read, and the runner redacted them",
+    );
+    assert.doesNotMatch(
+      logs.stderr,
+      /\[encore-double\] env ENCORE_AUTH_KEY=/,
+      "the key reaches encore through auth login only, never its environment",
+    );
+    assert.ok(
+      scanner.sources.some((source) => source.startsWith("container:/home/node/.cache/stagecraft-encore")),
+      report(scanner),
+    );
     assert.ok(scanner.sources.includes("container:/home/node/.config/encore"), report(scanner));
     assert.deepEqual(scanner.findings, [], report(scanner));
   });
@@ -93,9 +120,18 @@ describe("secrets never leak", () => {
   test("dev in compose whose second secret set fails (SECRET_SYNC_FAILED, exit 5): no secret value or auth key anywhere", async () => {
     const copy = linkedProject();
     const scenario = { ...ECHO, secretSet: { fail: ["PAYMENT_API_KEY"] } };
-    const { compose } = await helloCompose({ image, project: copy, scenario, authKey: AUTH_KEY, paymentApiKey: SECRETS.PAYMENT_API_KEY, logLevel: "debug" });
+    const { compose } = await helloCompose({
+      image,
+      project: copy,
+      scenario,
+      authKey: AUTH_KEY,
+      paymentApiKey: SECRETS.PAYMENT_API_KEY,
+      logLevel: "debug",
+    });
     defer(() => compose.down());
-    const up = await compose.run(["up", "--no-color", "--exit-code-from", "stagecraft-dev", "stagecraft-dev"], { timeoutMs: 180_000 });
+    const up = await compose.run(["up", "--no-color", "--exit-code-from", "stagecraft-dev", "stagecraft-dev"], {
+      timeoutMs: 180_000,
+    });
     assert.equal(up.exitCode, 5, up.stdout + up.stderr);
     const dev = await compose.containerId("stagecraft-dev");
 
@@ -109,20 +145,40 @@ describe("secrets never leak", () => {
     scanProject(scanner, copy);
     await scanner.scanContainer(dev);
 
-    assert.equal(errorHeadline(logs.stderr), "encore-ts dev: SECRET_SYNC_FAILED: encore secret set PAYMENT_API_KEY (types dev,local) exited with code 1");
+    assert.equal(
+      errorHeadline(logs.stderr),
+      "encore-ts dev: SECRET_SYNC_FAILED: encore secret set PAYMENT_API_KEY (types dev,local) exited with code 1",
+    );
     assert.match(logs.stderr, /unable to create secret: permission denied/);
-    assert.equal(copy.calls().some((call) => commandOf(call) === "run"), false, "dev never started");
+    assert.equal(
+      copy.calls().some((call) => commandOf(call) === "run"),
+      false,
+      "dev never started",
+    );
     assertPassedThroughEncore(copy, NEEDLES);
     assert.deepEqual(scanner.findings, [], report(scanner));
   });
 
   describe("build in docker run, encore echoing its environment", () => {
-    async function build(env: Record<string, string>): Promise<{ copy: HelloCopy; scanner: LeakScanner; stderr: string }> {
+    async function build(
+      env: Record<string, string>,
+    ): Promise<{ copy: HelloCopy; scanner: LeakScanner; stderr: string }> {
       const copy = linkedProject();
       const name = uniqueName("stagecraft-leak-build");
       const tag = uniqueName("leak");
-      defer(() => removeContainers(name), () => removeImages(`${IMAGE_REPOSITORY}:${tag}`));
-      const result = await runToolbox({ image, command: ["build", "--tag", tag], project: copy, socket: "host", scenario: ECHO, env: { STAGECRAFT_LOG_LEVEL: "debug", ...env }, name });
+      defer(
+        () => removeContainers(name),
+        () => removeImages(`${IMAGE_REPOSITORY}:${tag}`),
+      );
+      const result = await runToolbox({
+        image,
+        command: ["build", "--tag", tag],
+        project: copy,
+        socket: "host",
+        scenario: ECHO,
+        env: { STAGECRAFT_LOG_LEVEL: "debug", ...env },
+        name,
+      });
       assert.deepEqual([result.exitCode, result.stdout], [0, `${IMAGE_REPOSITORY}:${tag}\n`], result.stderr);
 
       const scanner = new LeakScanner(NEEDLES);
@@ -139,7 +195,11 @@ describe("secrets never leak", () => {
     test("with ENCORE_AUTH_KEY: the key is in no output and no written file", async () => {
       const { copy, scanner, stderr } = await build({ ENCORE_AUTH_KEY: AUTH_KEY });
       assertPassedThroughEncore(copy, { ENCORE_AUTH_KEY: AUTH_KEY });
-      assert.doesNotMatch(stderr, /\[encore-double\] env ENCORE_AUTH_KEY=/, "the key reaches encore through auth login only, never its environment");
+      assert.doesNotMatch(
+        stderr,
+        /\[encore-double\] env ENCORE_AUTH_KEY=/,
+        "the key reaches encore through auth login only, never its environment",
+      );
       assert.deepEqual(scanner.findings, [], report(scanner));
     });
 

@@ -42,7 +42,10 @@ describe("test in the toolbox image", () => {
     const call = copy.calls().find((c) => c.argv[0] === "test")!;
     assert.equal(call.cwd, "/workspace");
 
-    const failed = await compose.run(["run", "--rm", "-T", "-e", "DB_TEST_FAIL=1", "stagecraft-dev", "test", "--", "--test-reporter=tap"], { timeoutMs: 120_000 });
+    const failed = await compose.run(
+      ["run", "--rm", "-T", "-e", "DB_TEST_FAIL=1", "stagecraft-dev", "test", "--", "--test-reporter=tap"],
+      { timeoutMs: 120_000 },
+    );
     assert.equal(failed.exitCode, 1, failed.stderr);
     assert.match(failed.stdout, /^not ok \d+ - greets$/m);
     assert.match(failed.stderr, /tests failed: encore test exited with code 1; exiting with its code 1/);
@@ -54,8 +57,17 @@ describe("test in the toolbox image", () => {
     // No database: a test that waits until it is stopped.
     rmSync(join(copy.dir, "hello", "migrations"), { recursive: true });
     const pkgFile = join(copy.dir, "package.json");
-    writeFileSync(pkgFile, JSON.stringify({ ...JSON.parse(readFileSync(pkgFile, "utf8")), scripts: { test: "node --test --test-isolation=none" } }));
-    writeFileSync(join(copy.dir, "hello", "wait.test.mjs"), 'import { test } from "node:test";\ntest("waits", () => new Promise(() => { console.log("WAITING"); setInterval(() => {}, 1 << 30); }));\n');
+    writeFileSync(
+      pkgFile,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(pkgFile, "utf8")),
+        scripts: { test: "node --test --test-isolation=none" },
+      }),
+    );
+    writeFileSync(
+      join(copy.dir, "hello", "wait.test.mjs"),
+      'import { test } from "node:test";\ntest("waits", () => new Promise(() => { console.log("WAITING"); setInterval(() => {}, 1 << 30); }));\n',
+    );
     const name = uniqueName("stagecraft-test-stop").toLowerCase();
     defer(() => docker(["rm", "-f", name]));
     await dockerOk(["run", "--detach", ...toolboxOptions({ project: copy, name }), image, "test"]);
@@ -93,9 +105,13 @@ describe("test in the toolbox image", () => {
  * fraction of the time `docker save | docker load` of the layered image takes.
  */
 async function loadFlattened(dind: string, ref: string): Promise<void> {
-  const config = JSON.parse((await dockerOk(["image", "inspect", "--format", "{{json .Config}}", ref])).stdout) as Record<string, unknown>;
+  const config = JSON.parse(
+    (await dockerOk(["image", "inspect", "--format", "{{json .Config}}", ref])).stdout,
+  ) as Record<string, unknown>;
   const changes = [
-    ...((config.Env as string[] | null) ?? []).map((entry) => `ENV ${entry.slice(0, entry.indexOf("="))}=${JSON.stringify(entry.slice(entry.indexOf("=") + 1))}`),
+    ...((config.Env as string[] | null) ?? []).map(
+      (entry) => `ENV ${entry.slice(0, entry.indexOf("="))}=${JSON.stringify(entry.slice(entry.indexOf("=") + 1))}`,
+    ),
     ...(config.Entrypoint ? [`ENTRYPOINT ${JSON.stringify(config.Entrypoint)}`] : []),
     ...(config.Cmd ? [`CMD ${JSON.stringify(config.Cmd)}`] : []),
     ...Object.keys((config.ExposedPorts as Record<string, unknown> | null) ?? {}).map((port) => `EXPOSE ${port}`),
@@ -106,9 +122,16 @@ async function loadFlattened(dind: string, ref: string): Promise<void> {
   const container = (await dockerOk(["create", ref])).stdout.trim();
   try {
     const exported = spawn("docker", ["export", container], { stdio: ["ignore", "pipe", "inherit"] });
-    const imported = spawn("docker", ["exec", "-i", dind, "docker", "import", ...changes.flatMap((change) => ["--change", change]), "-", ref], { stdio: ["pipe", "ignore", "inherit"] });
+    const imported = spawn(
+      "docker",
+      ["exec", "-i", dind, "docker", "import", ...changes.flatMap((change) => ["--change", change]), "-", ref],
+      { stdio: ["pipe", "ignore", "inherit"] },
+    );
     exported.stdout.pipe(imported.stdin);
-    const [[exportCode], [importCode]] = (await Promise.all([once(exported, "close"), once(imported, "close")])) as [[number], [number]];
+    const [[exportCode], [importCode]] = (await Promise.all([once(exported, "close"), once(imported, "close")])) as [
+      [number],
+      [number],
+    ];
     assert.deepEqual([exportCode, importCode], [0, 0], `docker export ${ref} | docker import in ${dind}`);
   } finally {
     await docker(["rm", "-f", container]);

@@ -1,12 +1,31 @@
 // Shared by the container tests: a copy of examples/hello to mount at /workspace, the encore
 // double's call log in a host directory mounted at /double, and `docker run` of the image.
-import { chownSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync, writeFileSync, existsSync } from "node:fs";
+import {
+  chownSync,
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  chmodSync,
+  writeFileSync,
+  existsSync,
+} from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseDocument } from "yaml";
 import type { DoubleCall, DoubleEvent } from "../support/double.ts";
-import { ComposeProject, docker, hostDockerSocket, requireDocker, uniqueName, type CommandResult } from "../support/docker.ts";
+import {
+  ComposeProject,
+  docker,
+  hostDockerSocket,
+  requireDocker,
+  uniqueName,
+  type CommandResult,
+} from "../support/docker.ts";
 import { testImage } from "../support/image.ts";
 import { freePort } from "../support/ports.ts";
 import { ROOT } from "../support/project.ts";
@@ -87,7 +106,12 @@ export function helloProject(options: ProjectOptions = {}): HelloCopy {
   const before = fingerprints(dir);
 
   const events = (): DoubleEvent[] =>
-    existsSync(callLog) ? readFileSync(callLog, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as DoubleEvent) : [];
+    existsSync(callLog)
+      ? readFileSync(callLog, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as DoubleEvent)
+      : [];
   return {
     dir,
     doubleDir,
@@ -96,11 +120,16 @@ export function helloProject(options: ProjectOptions = {}): HelloCopy {
     calls: () => {
       const all = events();
       const stdin = new Map(all.filter((event) => event.event === "stdin").map((event) => [event.pid, event.stdin]));
-      return all.filter((event) => event.event === "call").map((event) => ({ ...(event as unknown as DoubleCall), stdin: stdin.get(event.pid) ?? null }));
+      return all
+        .filter((event) => event.event === "call")
+        .map((event) => ({ ...(event as unknown as DoubleCall), stdin: stdin.get(event.pid) ?? null }));
     },
     writtenFiles: () => {
       const after = fingerprints(dir);
-      return [...after].filter(([file, digest]) => before.get(file) !== digest).map(([file]) => file).sort();
+      return [...after]
+        .filter(([file, digest]) => before.get(file) !== digest)
+        .map(([file]) => file)
+        .sort();
     },
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
@@ -117,7 +146,8 @@ function fingerprints(dir: string): Map<string, string> {
   const walk = (path: string) => {
     const stat = lstatSync(path);
     if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
-    else if (stat.isFile()) result.set(relative(dir, path), createHash("sha256").update(readFileSync(path)).digest("hex"));
+    else if (stat.isFile())
+      result.set(relative(dir, path), createHash("sha256").update(readFileSync(path)).digest("hex"));
   };
   walk(dir);
   return result;
@@ -152,9 +182,18 @@ export function toolboxOptions(run: Omit<ToolboxRun, "image" | "command">): stri
   return [
     ...(run.name ? ["--name", run.name] : ["--rm"]),
     ...(run.project
-      ? ["--volume", `${run.project.dir}:${WORKSPACE}`, "--volume", `${run.project.doubleDir}:${DOUBLE_MOUNT}`, "--env", `ENCORE_DOUBLE_LOG=${CALL_LOG_IN_CONTAINER}`]
+      ? [
+          "--volume",
+          `${run.project.dir}:${WORKSPACE}`,
+          "--volume",
+          `${run.project.doubleDir}:${DOUBLE_MOUNT}`,
+          "--env",
+          `ENCORE_DOUBLE_LOG=${CALL_LOG_IN_CONTAINER}`,
+        ]
       : []),
-    ...(run.socket ? ["--volume", `${run.socket === "host" ? hostDockerSocket() : run.socket}:/var/run/docker.sock`] : []),
+    ...(run.socket
+      ? ["--volume", `${run.socket === "host" ? hostDockerSocket() : run.socket}:/var/run/docker.sock`]
+      : []),
     ...(run.user ? ["--user", run.user] : []),
     ...Object.entries(env).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
     ...(run.options ?? []),
@@ -202,7 +241,12 @@ export async function helloCompose(options: HelloComposeOptions): Promise<HelloC
   const name = options.name ?? uniqueName("stagecraft-test").toLowerCase();
   const compose = new ComposeProject({
     name,
-    files: ["docker-compose.yml", ...(options.dind ? ["docker/compose.unprivileged.yml"] : []), "test/container/compose.test.yml", ...(options.files ?? [])],
+    files: [
+      "docker-compose.yml",
+      ...(options.dind ? ["docker/compose.unprivileged.yml"] : []),
+      "test/container/compose.test.yml",
+      ...(options.files ?? []),
+    ],
     profiles: options.dind ? ["dind"] : [],
     variables: {
       STAGECRAFT_PROJECT_DIR: options.project.dir,

@@ -25,7 +25,10 @@ export function compileCli(): CompiledCli {
     if (existsSync(script)) {
       mkdirSync(join(dir, "scripts"));
       copyFileSync(script, join(dir, "scripts", "build.ts"));
-      execFileSync(process.execPath, ["--import", "tsx", join(dir, "scripts", "build.ts")], { cwd: ROOT, stdio: "pipe" });
+      execFileSync(process.execPath, ["--import", "tsx", join(dir, "scripts", "build.ts")], {
+        cwd: ROOT,
+        stdio: "pipe",
+      });
     } else {
       compileWithTsc(dir);
     }
@@ -33,7 +36,9 @@ export function compileCli(): CompiledCli {
     remove();
     throw error;
   }
-  const main = ["main.cjs", "main.mjs", "main.js"].map((name) => join(dir, "dist", name)).find((file) => existsSync(file));
+  const main = ["main.cjs", "main.mjs", "main.js"]
+    .map((name) => join(dir, "dist", name))
+    .find((file) => existsSync(file));
   if (!main) {
     remove();
     throw new Error(`the build wrote no dist/main.{cjs,mjs,js} in ${dir}`);
@@ -44,7 +49,11 @@ export function compileCli(): CompiledCli {
 /** tsc's output; type errors do not stop it emitting and are `npm run typecheck`'s to report. */
 function compileWithTsc(dir: string): void {
   try {
-    execFileSync(join(ROOT, "node_modules", ".bin", "tsc"), ["-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(dir, "dist")], { stdio: "pipe" });
+    execFileSync(
+      join(ROOT, "node_modules", ".bin", "tsc"),
+      ["-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(dir, "dist")],
+      { stdio: "pipe" },
+    );
   } catch {
     // Emitted anyway; the caller checks for the entry point.
   }

@@ -48,7 +48,9 @@ after(() => {
     const lines = [
       "| case | wall s | cpu s | peak RSS MiB |",
       "|---|---:|---:|---:|",
-      ...sorted.map((row) => `| ${row.name} | ${row.wallS.toFixed(2)} | ${row.cpuS.toFixed(2)} | ${row.rssMib.toFixed(1)} |`),
+      ...sorted.map(
+        (row) => `| ${row.name} | ${row.wallS.toFixed(2)} | ${row.cpuS.toFixed(2)} | ${row.rssMib.toFixed(1)} |`,
+      ),
       `| **max** | ${max("wallS").toFixed(2)} | ${max("cpuS").toFixed(2)} | ${max("rssMib").toFixed(1)} |`,
     ];
     writeFileSync(process.env.CORPUS_REPORT, `${lines.join("\n")}\n`);
@@ -94,7 +96,11 @@ async function runInProcess(corpusCase: CorpusCase, extraArgs: readonly string[]
   }
 }
 
-async function runIn(world: ReturnType<typeof caseWorld>, corpusCase: CorpusCase, extraArgs: readonly string[]): Promise<Outcome> {
+async function runIn(
+  world: ReturnType<typeof caseWorld>,
+  corpusCase: CorpusCase,
+  extraArgs: readonly string[],
+): Promise<Outcome> {
   const capture = () => {
     const chunks: string[] = [];
     const stream = new Writable({ write: (chunk, _encoding, done) => (chunks.push(String(chunk)), done()) });
@@ -102,8 +108,20 @@ async function runIn(world: ReturnType<typeof caseWorld>, corpusCase: CorpusCase
   };
   const stdout = capture();
   const stderr = capture();
-  const code = await run({ argv: [...corpusCase.args, ...extraArgs], env: caseEnv(world), cwd: world.project, stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text(), callLogExists: existsSync(world.callLog), homeEntries: readdirSync(world.home) };
+  const code = await run({
+    argv: [...corpusCase.args, ...extraArgs],
+    env: caseEnv(world),
+    cwd: world.project,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+  });
+  return {
+    code,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    callLogExists: existsSync(world.callLog),
+    homeEntries: readdirSync(world.home),
+  };
 }
 
 async function runCase(corpusCase: CorpusCase, extraArgs: readonly string[] = []): Promise<Outcome & Measured> {
@@ -126,13 +144,21 @@ async function runCase(corpusCase: CorpusCase, extraArgs: readonly string[] = []
 function assertRefused(outcome: Outcome, corpusCase: CorpusCase): void {
   const { stderr } = outcome;
   assert.equal(outcome.code, 2, `exit code 2 (INVALID_CONFIG) expected, got ${outcome.code}:\n${stderr}`);
-  assert.match(stderr.split("\n")[0] ?? "", /^encore-ts (dev|build): INVALID_CONFIG: \S/, "the headline names the provider, the operation and the category");
+  assert.match(
+    stderr.split("\n")[0] ?? "",
+    /^encore-ts (dev|build): INVALID_CONFIG: \S/,
+    "the headline names the provider, the operation and the category",
+  );
   assert.match(stderr, corpusCase.expect, "the pointed message");
   assert.doesNotMatch(stderr, STACK_FRAME, "no stack trace");
   assert.doesNotMatch(stderr, /internal error/);
   assert.doesNotMatch(stderr, /\(node:\d+\) \w*Warning/, "no raw Node warning");
   const invisible = RAW_INVISIBLE.exec(stderr);
-  assert.equal(invisible, null, `a raw U+${invisible?.[0].codePointAt(0)?.toString(16).padStart(4, "0")} reached the terminal:\n${JSON.stringify(stderr)}`);
+  assert.equal(
+    invisible,
+    null,
+    `a raw U+${invisible?.[0].codePointAt(0)?.toString(16).padStart(4, "0")} reached the terminal:\n${JSON.stringify(stderr)}`,
+  );
   assert.equal(outcome.stdout, "", "stdout carries results only");
   assert.equal(outcome.callLogExists, false, "encore was never called: the double's call log does not exist");
   assert.deepEqual(outcome.homeEntries, [], "nothing was written to HOME (no CA bundle, no sync state)");
@@ -146,26 +172,39 @@ describe("hostile stagecraft.yml corpus, in-process: INVALID_CONFIG, pointed, an
   }
 });
 
-describe("hostile stagecraft.yml corpus, a sample through the built CLI: the same, within 1 s and 100 MiB", { concurrency: availableParallelism() }, () => {
-  for (const corpusCase of sample) {
-    test(`${corpusCase.name}: ${corpusCase.title}`, async (t) => {
-      let outcome = await runCase(corpusCase);
-      assert.equal(outcome.timedOut, false, "the CLI did not finish within 15 s");
-      assertRefused(outcome, corpusCase);
-      for (let attempt = 1; attempt < WALL_ATTEMPTS && outcome.wallS > BUDGET.wallS; attempt++) {
-        const again = await runCase(corpusCase);
-        if (again.wallS < outcome.wallS) outcome = again;
-      }
-      rows.push({ name: corpusCase.name, wallS: outcome.wallS, cpuS: outcome.cpuS, rssMib: outcome.maxRssMib });
-      t.diagnostic(`wall ${outcome.wallS.toFixed(2)} s, cpu ${outcome.cpuS.toFixed(2)} s, peak RSS ${outcome.maxRssMib.toFixed(1)} MiB`);
-      assert.ok(outcome.cpuS <= BUDGET.cpuS, `cpu ${outcome.cpuS} s > ${BUDGET.cpuS} s`);
-      const busy = machineBusy();
-      if (busy && outcome.wallS > BUDGET.wallS) t.diagnostic(`wall time not judged: ${busy}`);
-      else assert.ok(outcome.wallS <= BUDGET.wallS, `wall ${outcome.wallS} s > ${BUDGET.wallS} s (best of ${WALL_ATTEMPTS})`);
-      assert.ok(outcome.maxRssMib <= BUDGET.rssMib, `peak RSS ${outcome.maxRssMib.toFixed(1)} MiB > ${BUDGET.rssMib} MiB`);
-    });
-  }
-});
+describe(
+  "hostile stagecraft.yml corpus, a sample through the built CLI: the same, within 1 s and 100 MiB",
+  { concurrency: availableParallelism() },
+  () => {
+    for (const corpusCase of sample) {
+      test(`${corpusCase.name}: ${corpusCase.title}`, async (t) => {
+        let outcome = await runCase(corpusCase);
+        assert.equal(outcome.timedOut, false, "the CLI did not finish within 15 s");
+        assertRefused(outcome, corpusCase);
+        for (let attempt = 1; attempt < WALL_ATTEMPTS && outcome.wallS > BUDGET.wallS; attempt++) {
+          const again = await runCase(corpusCase);
+          if (again.wallS < outcome.wallS) outcome = again;
+        }
+        rows.push({ name: corpusCase.name, wallS: outcome.wallS, cpuS: outcome.cpuS, rssMib: outcome.maxRssMib });
+        t.diagnostic(
+          `wall ${outcome.wallS.toFixed(2)} s, cpu ${outcome.cpuS.toFixed(2)} s, peak RSS ${outcome.maxRssMib.toFixed(1)} MiB`,
+        );
+        assert.ok(outcome.cpuS <= BUDGET.cpuS, `cpu ${outcome.cpuS} s > ${BUDGET.cpuS} s`);
+        const busy = machineBusy();
+        if (busy && outcome.wallS > BUDGET.wallS) t.diagnostic(`wall time not judged: ${busy}`);
+        else
+          assert.ok(
+            outcome.wallS <= BUDGET.wallS,
+            `wall ${outcome.wallS} s > ${BUDGET.wallS} s (best of ${WALL_ATTEMPTS})`,
+          );
+        assert.ok(
+          outcome.maxRssMib <= BUDGET.rssMib,
+          `peak RSS ${outcome.maxRssMib.toFixed(1)} MiB > ${BUDGET.rssMib} MiB`,
+        );
+      });
+    }
+  },
+);
 
 describe("hostile stagecraft.yml corpus in JSON mode, in-process: one record, escaped the same way", () => {
   // The cases whose danger is in the characters themselves.
@@ -181,7 +220,8 @@ describe("hostile stagecraft.yml corpus in JSON mode, in-process: one record, es
       assert.equal(record.provider, "encore-ts");
       const strings: string[] = [];
       JSON.stringify(record, (_key, value: unknown) => (typeof value === "string" && strings.push(value), value));
-      for (const value of strings) assert.equal(RAW_INVISIBLE.exec(value), null, `a raw invisible character in ${JSON.stringify(value)}`);
+      for (const value of strings)
+        assert.equal(RAW_INVISIBLE.exec(value), null, `a raw invisible character in ${JSON.stringify(value)}`);
       assert.equal(outcome.callLogExists, false);
     });
   }

@@ -22,14 +22,23 @@ export function requireGnuTime(): void {
   try {
     accessSync(GNU_TIME, constants.X_OK);
   } catch {
-    throw new Error(`${GNU_TIME} is missing: install GNU time (apt-get install time); the corpus measures peak memory with it`);
+    throw new Error(
+      `${GNU_TIME} is missing: install GNU time (apt-get install time); the corpus measures peak memory with it`,
+    );
   }
 }
 
 /** Runs `argv` under GNU time and collects its output and resource use. */
-export function measure(argv: readonly string[], options: { cwd: string; env: Record<string, string>; reportDir: string; timeoutMs: number }): Promise<Measured> {
+export function measure(
+  argv: readonly string[],
+  options: { cwd: string; env: Record<string, string>; reportDir: string; timeoutMs: number },
+): Promise<Measured> {
   const report = join(options.reportDir, "time.txt");
-  const child = spawn(GNU_TIME, ["-f", "%e %U %S %M", "-o", report, "--", ...argv], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(GNU_TIME, ["-f", "%e %U %S %M", "-o", report, "--", ...argv], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -45,7 +54,9 @@ export function measure(argv: readonly string[], options: { cwd: string; env: Re
       clearTimeout(timer);
       // The last line; GNU time puts "Command exited with non-zero status N" before it.
       const line = timedOut ? "" : (readFileSync(report, "utf8").trim().split("\n").at(-1) ?? "");
-      const [wall = Number.NaN, user = Number.NaN, system = Number.NaN, rssKb = Number.NaN] = line.split(" ").map(Number);
+      const [wall = Number.NaN, user = Number.NaN, system = Number.NaN, rssKb = Number.NaN] = line
+        .split(" ")
+        .map(Number);
       resolve({ code, stdout, stderr, wallS: wall, cpuS: user + system, maxRssMib: rssKb / 1024, timedOut });
     });
   });

@@ -20,7 +20,14 @@ describe("checkDockerAccess", () => {
     assert.equal(!access.ok && access.problem, "not-a-socket");
   });
   test("TLS without client certificates is refused before connecting", async () => {
-    const access = await checkDockerAccess({ kind: "tcp", host: "127.0.0.1", port: 1, tls: true, certPath: "/nonexistent", text: "tcp://127.0.0.1:1" });
+    const access = await checkDockerAccess({
+      kind: "tcp",
+      host: "127.0.0.1",
+      port: 1,
+      tls: true,
+      certPath: "/nonexistent",
+      text: "tcp://127.0.0.1:1",
+    });
     assert.equal(!access.ok && access.problem, "certs");
   });
   test("a TCP engine must answer", async () => {
@@ -28,10 +35,20 @@ describe("checkDockerAccess", () => {
     defer(() => server.close());
     await new Promise((resolve) => server.once("listening", resolve));
     const port = (server.address() as { port: number }).port;
-    assert.deepEqual(await checkDockerAccess({ kind: "tcp", host: "127.0.0.1", port, tls: false, certPath: undefined, text: "" }), { ok: true });
+    assert.deepEqual(
+      await checkDockerAccess({ kind: "tcp", host: "127.0.0.1", port, tls: false, certPath: undefined, text: "" }),
+      { ok: true },
+    );
     server.close();
     await new Promise((resolve) => server.once("close", resolve));
-    const closed = await checkDockerAccess({ kind: "tcp", host: "127.0.0.1", port, tls: false, certPath: undefined, text: "" });
+    const closed = await checkDockerAccess({
+      kind: "tcp",
+      host: "127.0.0.1",
+      port,
+      tls: false,
+      certPath: undefined,
+      text: "",
+    });
     assert.equal(!closed.ok && closed.problem, "unreachable");
   });
 });

@@ -17,7 +17,9 @@ let packedSha: string;
 before(() => {
   work = mkdtempSync(join(tmpdir(), "install-encore-"));
   vendor = join(work, "vendor");
-  packedSha = execFileSync("sh", [join(ROOT, "test", "fixtures", "encore", "pack.sh"), "1.56.4", "amd64", vendor], { encoding: "utf8" }).trim();
+  packedSha = execFileSync("sh", [join(ROOT, "test", "fixtures", "encore", "pack.sh"), "1.56.4", "amd64", vendor], {
+    encoding: "utf8",
+  }).trim();
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -25,7 +27,15 @@ function install(env: Record<string, string>) {
   const prefix = join(work, `prefix-${Math.random().toString(36).slice(2)}`);
   const result = spawnSync("sh", [join(ROOT, "docker", "install-encore.sh")], {
     encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", CHECKSUMS: TABLE, VENDOR_DIR: vendor, ENCORE_PREFIX: prefix, TARGETARCH: "amd64", ENCORE_VERSION: "1.56.4", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      CHECKSUMS: TABLE,
+      VENDOR_DIR: vendor,
+      ENCORE_PREFIX: prefix,
+      TARGETARCH: "amd64",
+      ENCORE_VERSION: "1.56.4",
+      ...env,
+    },
   });
   return { ...result, prefix };
 }
@@ -38,7 +48,11 @@ describe("docker/install-encore.sh", () => {
       assert.ok(existsSync(join(result.prefix, path)), `${path} is missing`);
     }
     // The verified version, which the runner reads instead of asking `encore version`.
-    assert.deepEqual(JSON.parse(readFileSync(join(result.prefix, "encore-release.json"), "utf8")), { version: "1.56.4", target: "linux_amd64", sha256: packedSha });
+    assert.deepEqual(JSON.parse(readFileSync(join(result.prefix, "encore-release.json"), "utf8")), {
+      version: "1.56.4",
+      target: "linux_amd64",
+      sha256: packedSha,
+    });
     assert.equal(readInstalledRelease(join(result.prefix, "bin", "encore")), "1.56.4");
   });
 

@@ -15,12 +15,20 @@ const defer = deferred();
 
 async function project(dev: string, extra: Record<string, string> = {}): Promise<TempProject> {
   const port = await freePort();
-  const p = encoreProject(`backend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      dev: {env_file: .env.local, listen: "127.0.0.1:${port}"${dev}}\n`, extra);
+  const p = encoreProject(
+    `backend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      dev: {env_file: .env.local, listen: "127.0.0.1:${port}"${dev}}\n`,
+    extra,
+  );
   defer(() => p.remove());
   return p;
 }
 
-async function doctor(p: TempProject, env: Record<string, string | undefined> = {}, inContainer = false, hostNetwork = false) {
+async function doctor(
+  p: TempProject,
+  env: Record<string, string | undefined> = {},
+  inContainer = false,
+  hostNetwork = false,
+) {
   const home = p.path(".home");
   const report = await runDoctor({
     projectDir: p.dir,
@@ -29,7 +37,13 @@ async function doctor(p: TempProject, env: Record<string, string | undefined> = 
     inContainer,
     // A container on a bridge network unless a test says otherwise: whether this machine has docker0 must not matter.
     hostNetwork,
-    env: { PATH: `${DOUBLE_BIN}:${process.env.PATH}`, HOME: home, DOCKER_HOST: "unix:///nonexistent.sock", ENCORE_DEVDASH_LISTEN_ADDR: `127.0.0.1:${await freePort()}`, ...env },
+    env: {
+      PATH: `${DOUBLE_BIN}:${process.env.PATH}`,
+      HOME: home,
+      DOCKER_HOST: "unix:///nonexistent.sock",
+      ENCORE_DEVDASH_LISTEN_ADDR: `127.0.0.1:${await freePort()}`,
+      ...env,
+    },
   });
   const byId = (id: string): CheckResult => {
     const found = report.results.find((result) => result.id === id);
@@ -42,7 +56,17 @@ async function doctor(p: TempProject, env: Record<string, string | undefined> = 
 describe("doctor", () => {
   test("a healthy project passes with exit code 0 (warnings allowed)", async () => {
     const { report, byId } = await doctor(await project(""));
-    for (const id of ["config", "encore", "encore-version", "encore-app", "env-file", "tls", "databases", "listen-port", "secrets"]) {
+    for (const id of [
+      "config",
+      "encore",
+      "encore-version",
+      "encore-app",
+      "env-file",
+      "tls",
+      "databases",
+      "listen-port",
+      "secrets",
+    ]) {
       assert.equal(byId(id).status, "pass", `${id}: ${byId(id).message}`);
     }
     assert.equal(byId("encore").message.startsWith("encore 1.56.4 at "), true);
@@ -75,7 +99,10 @@ describe("doctor", () => {
     p.write("node_modules/encore.dev/package.json", '{"name": "encore.dev", "version": "1.57.4"}');
     const check = (await doctor(p)).byId("encore-version");
     assert.equal(check.status, "fail", "installed a minor ahead of the CLI");
-    assert.equal(check.message, "the installed encore.dev 1.57.4 is newer than the encore CLI 1.56.4; dev refuses to start");
+    assert.equal(
+      check.message,
+      "the installed encore.dev 1.57.4 is newer than the encore CLI 1.56.4; dev refuses to start",
+    );
     assert.deepEqual(check.details, [
       "declared:  encore.dev 1.56.4 (package.json dependencies)",
       `installed: encore.dev 1.57.4 (${p.path("node_modules/encore.dev/package.json")})`,
@@ -92,7 +119,10 @@ describe("doctor", () => {
     p.write("package.json", '{"dependencies": {"encore.dev": "1.56.4"}}');
     p.write("node_modules/encore.dev/package.json", '{"name": "encore.dev", "version": "1.56.2"}');
     const behind = (await doctor(p)).byId("encore-version");
-    assert.deepEqual([behind.status, behind.message], ["warn", "the installed encore.dev 1.56.2 is older than the declared 1.56.4: the lockfile is out of date"]);
+    assert.deepEqual(
+      [behind.status, behind.message],
+      ["warn", "the installed encore.dev 1.56.2 is older than the declared 1.56.4: the lockfile is out of date"],
+    );
 
     p.write("node_modules/encore.dev/package.json", '{"name": "encore.dev", "version": "1.56.4"}');
     assert.equal((await doctor(p)).byId("encore-version").status, "pass");
@@ -106,7 +136,10 @@ describe("doctor", () => {
     assert.equal(byId("encore").status, "warn");
     assert.match(byId("encore").message, /version is unknown: `encore version` printed no version within 3000 ms/);
     assert.equal(byId("encore-version").status, "warn");
-    assert.equal(report.results.some((r) => r.id.startsWith("encore") && r.status === "fail"), false);
+    assert.equal(
+      report.results.some((r) => r.id.startsWith("encore") && r.status === "fail"),
+      false,
+    );
   });
 
   test("a missing encore is a failure with a fix", async () => {
@@ -126,19 +159,29 @@ describe("doctor", () => {
 
   test("a private key given as the CA fails the config check", async () => {
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const p = await project(", node_extra_ca_certs: key.pem", { "key.pem": privateKey.export({ type: "pkcs8", format: "pem" }).toString() });
+    const p = await project(", node_extra_ca_certs: key.pem", {
+      "key.pem": privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    });
     const { byId } = await doctor(p);
     assert.match(byId("config").details!.join("\n"), /PRIVATE KEY/);
   });
 
   test("warns about the 127.0.0.1 database trap in a container, and not with ENCORE_SQLDB_HOST", async () => {
-    const p = await project("", { "svc/db.ts": 'import { SQLDatabase } from "encore.dev/storage/sqldb";\nexport const db = new SQLDatabase("x", { migrations: "./migrations" });\n', "svc/migrations/1_init.up.sql": "" });
+    const p = await project("", {
+      "svc/db.ts":
+        'import { SQLDatabase } from "encore.dev/storage/sqldb";\nexport const db = new SQLDatabase("x", { migrations: "./migrations" });\n',
+      "svc/migrations/1_init.up.sql": "",
+    });
     const trap = (await doctor(p, {}, true)).byId("databases");
     assert.equal(trap.status, "warn");
     assert.match(trap.details!.join(" "), /encore#2382/);
     assert.match(trap.fix!, /ENCORE_SQLDB_HOST/);
     assert.equal((await doctor(p, { ENCORE_SQLDB_HOST: "postgres:5432" }, true)).byId("databases").status, "pass");
-    assert.equal((await doctor(p, {}, true, true)).byId("databases").status, "pass", "host networking shares the engine's loopback");
+    assert.equal(
+      (await doctor(p, {}, true, true)).byId("databases").status,
+      "pass",
+      "host networking shares the engine's loopback",
+    );
     assert.equal((await doctor(p, {}, false)).byId("databases").status, "pass", "on a host 127.0.0.1 is right");
   });
 
@@ -169,7 +212,10 @@ describe("doctor", () => {
 
   test("reads encore.app as Encore does (HuJSON): comments and trailing commas, and says when it is broken", async () => {
     const p = await project(", encore_secrets: {from_env: [A]}");
-    p.write("encore.app", '// linked in the console\n{\n  "id": "hello-x7k2", // the cloud id\n  "lang": "typescript",\n}\n');
+    p.write(
+      "encore.app",
+      '// linked in the console\n{\n  "id": "hello-x7k2", // the cloud id\n  "lang": "typescript",\n}\n',
+    );
     const { byId } = await doctor(p, { ENCORE_AUTH_KEY: "ek_x" });
     assert.equal(byId("secrets").message, "app hello-x7k2 is linked and ENCORE_AUTH_KEY is set");
     assert.equal(byId("encore-app").message, `${p.path("encore.app")} (typescript, linked to hello-x7k2)`);
@@ -180,7 +226,9 @@ describe("doctor", () => {
   });
 
   test("the CLI prints one table, or JSON, never a secret or the auth key, and exits 1 on a failure", async () => {
-    const p = await project(", encore_secrets: {from_env: [SECRET_A]}", { ".env.local": "SECRET_A=doctor-secret-value\n" });
+    const p = await project(", encore_secrets: {from_env: [SECRET_A]}", {
+      ".env.local": "SECRET_A=doctor-secret-value\n",
+    });
     const world = await doubleWorld();
     defer(() => world.remove());
     const env = world.env({ ENCORE_AUTH_KEY: "ek_doctor_key_123" });

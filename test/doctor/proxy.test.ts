@@ -49,7 +49,11 @@ describe("doctor: proxy", () => {
 
   test("reaches the npm registry and Encore's API through HTTP_PROXY: PASS, one line each", async () => {
     const p = await proxy();
-    const [result] = await run({ http_proxy: p.url, npm_config_registry: "http://registry.example/", ENCORE_PLATFORM_API_URL: "http://api.example/" });
+    const [result] = await run({
+      http_proxy: p.url,
+      npm_config_registry: "http://registry.example/",
+      ENCORE_PLATFORM_API_URL: "http://api.example/",
+    });
     assert.equal(result?.status, "pass", JSON.stringify(result));
     assert.deepEqual(p.seen.sort(), ["GET http://api.example/", "GET http://registry.example/"]);
     assert.equal(result!.details?.length, 2);
@@ -58,7 +62,12 @@ describe("doctor: proxy", () => {
 
   test("a proxy that refuses CONNECT to Encore's API: WARN naming it, with a fix", async () => {
     const p = await proxy("refuse");
-    const [result] = await run({ HTTPS_PROXY: `http://user:secret@${p.url.slice(7)}`, HTTP_PROXY: p.url, npm_config_registry: "http://registry.example/", ENCORE_PLATFORM_API_URL: "https://api.example/" });
+    const [result] = await run({
+      HTTPS_PROXY: `http://user:secret@${p.url.slice(7)}`,
+      HTTP_PROXY: p.url,
+      npm_config_registry: "http://registry.example/",
+      ENCORE_PLATFORM_API_URL: "https://api.example/",
+    });
     assert.equal(result?.status, "warn");
     assert.deepEqual(p.seen.sort(), ["CONNECT api.example:443", "GET http://registry.example/"]);
     assert.match(result!.message, /^Encore's API is not reachable through http:\/\/127\.0\.0\.1:\d+$/);
@@ -69,7 +78,11 @@ describe("doctor: proxy", () => {
   test("nothing answers at the proxy address: WARN saying so", async () => {
     const dead = await proxy();
     const url = dead.url;
-    const [result] = await run({ HTTPS_PROXY: url.replace(/:\d+$/, ":1"), npm_config_registry: "https://registry.example/", ENCORE_PLATFORM_API_URL: "https://api.example/" });
+    const [result] = await run({
+      HTTPS_PROXY: url.replace(/:\d+$/, ":1"),
+      npm_config_registry: "https://registry.example/",
+      ENCORE_PLATFORM_API_URL: "https://api.example/",
+    });
     assert.equal(result?.status, "warn");
     assert.match(result!.fix ?? "", /^nothing answers at http:\/\/127\.0\.0\.1:1: check HTTPS_PROXY/);
   });
@@ -77,17 +90,32 @@ describe("doctor: proxy", () => {
   test("a proxy that never answers: both targets give up after the timeout, at the same time", async () => {
     const p = await proxy("hang", "hang");
     const started = performance.now();
-    const [result] = await run({ HTTP_PROXY: p.url, npm_config_registry: "http://registry.example/", ENCORE_PLATFORM_API_URL: "http://api.example/" });
+    const [result] = await run({
+      HTTP_PROXY: p.url,
+      npm_config_registry: "http://registry.example/",
+      ENCORE_PLATFORM_API_URL: "http://api.example/",
+    });
     const took = performance.now() - started;
     assert.equal(result?.status, "warn");
-    assert.match(result!.details!.join("\n"), new RegExp(`no answer within ${PROXY_CHECK_TIMEOUT_MS / 1000} s[\\s\\S]*no answer within`));
-    assert.ok(took < 2 * PROXY_CHECK_TIMEOUT_MS, `took ${Math.round(took)} ms: the two requests ran one after the other`);
+    assert.match(
+      result!.details!.join("\n"),
+      new RegExp(`no answer within ${PROXY_CHECK_TIMEOUT_MS / 1000} s[\\s\\S]*no answer within`),
+    );
+    assert.ok(
+      took < 2 * PROXY_CHECK_TIMEOUT_MS,
+      `took ${Math.round(took)} ms: the two requests ran one after the other`,
+    );
   });
 
   test("a NO_PROXY host is reached directly, the other through the proxy", async () => {
     const p = await proxy();
     const target = await proxy(); // stands in for a registry reachable directly
-    const [result] = await run({ HTTP_PROXY: p.url, NO_PROXY: "127.0.0.1", npm_config_registry: `${target.url}/`, ENCORE_PLATFORM_API_URL: "http://api.example/" });
+    const [result] = await run({
+      HTTP_PROXY: p.url,
+      NO_PROXY: "127.0.0.1",
+      npm_config_registry: `${target.url}/`,
+      ENCORE_PLATFORM_API_URL: "http://api.example/",
+    });
     assert.equal(result?.status, "pass", JSON.stringify(result));
     assert.deepEqual(p.seen, ["GET http://api.example/"]);
     assert.deepEqual(target.seen, ["GET /"]);

@@ -7,7 +7,10 @@ import { ENCORE_VERSION } from "../support/image.ts";
 import { encore, sandboxes } from "./harness.ts";
 
 const box = sandboxes();
-const APP = { "encore.app": '{"id": "", "lang": "typescript"}\n', "package.json": `{"name": "app", "dependencies": {"encore.dev": "${ENCORE_VERSION}"}}\n` };
+const APP = {
+  "encore.app": '{"id": "", "lang": "typescript"}\n',
+  "package.json": `{"name": "app", "dependencies": {"encore.dev": "${ENCORE_VERSION}"}}\n`,
+};
 const lastLine = (s: string) => s.trimEnd().split("\n").at(-1);
 const installs = (events: { event: string }[]) => events.filter((e) => e.event === "npm-install").length;
 
@@ -17,12 +20,23 @@ describe("encore double: packages", () => {
     const r = await encore(["run"], { cwd: b.app, env: b.env() });
     assert.equal(r.code, 1);
     assert.equal(installs(b.events()), 0, "node_modules exists and package.json is current: encore installs nothing");
-    assert.equal(lastLine(r.stderr), `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'encore.dev' imported from ${b.app}/encore.gen/internal/entrypoints/combined/main.ts`);
+    assert.equal(
+      lastLine(r.stderr),
+      `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'encore.dev' imported from ${b.app}/encore.gen/internal/entrypoints/combined/main.ts`,
+    );
   });
 
   test("encore.dev in a parent's node_modules resolves, as for a workspace member", async () => {
-    const b = await box({ "backend/encore.app": APP["encore.app"], "backend/package.json": APP["package.json"], "backend/node_modules/.keep": "", "node_modules/encore.dev/package.json": `{"version": "${ENCORE_VERSION}"}` });
-    const r = await encore(["run"], { cwd: `${b.app}/backend`, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}' }) });
+    const b = await box({
+      "backend/encore.app": APP["encore.app"],
+      "backend/package.json": APP["package.json"],
+      "backend/node_modules/.keep": "",
+      "node_modules/encore.dev/package.json": `{"version": "${ENCORE_VERSION}"}`,
+    });
+    const r = await encore(["run"], {
+      cwd: `${b.app}/backend`,
+      env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}' }),
+    });
     assert.match(String(lastLine(r.stderr)), /simulated by ENCORE_DOUBLE_SCENARIO run.mode=crash-at-start/);
   });
 
@@ -38,7 +52,10 @@ describe("encore double: packages", () => {
     const r = await encore(["build", "docker", "x:y"], { cwd: b.app, env: b.env() });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Cannot find package 'encore\.dev'/);
-    const assumed = await encore(["run"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"sdk":"assume","run":{"mode":"crash-at-start"}}' }) });
+    const assumed = await encore(["run"], {
+      cwd: b.app,
+      env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"sdk":"assume","run":{"mode":"crash-at-start"}}' }),
+    });
     assert.match(String(lastLine(assumed.stderr)), /run.mode=crash-at-start/);
   });
 });

@@ -25,7 +25,11 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 describe("encore secret set", () => {
   test("reads the value from stdin to EOF, trims trailing CR/LF, and stores only its sha256", async () => {
     const b = await loggedIn();
-    const r = await encore(["secret", "set", "--type", "dev,preview,local", "ApiKey"], { cwd: b.app, env: b.env(), stdin: "line1\nline2\r\n\n" });
+    const r = await encore(["secret", "set", "--type", "dev,preview,local", "ApiKey"], {
+      cwd: b.app,
+      env: b.env(),
+      stdin: "line1\nline2\r\n\n",
+    });
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, "Successfully created secret value for ApiKey.\n", ""]);
     const group = storedSecrets(b)["hello-x7k2"]?.["ApiKey"]?.[0];
     assert.deepEqual(group?.selector, ["type:development", "type:local", "type:preview"]);
@@ -48,18 +52,32 @@ describe("encore secret set", () => {
     assert.deepEqual([r.code, r.stderr], [1, "error: unable to create secret: secret value must not be empty\n"]);
   });
 
-  test("refuses a terminal on stdin instead of prompting", { skip: !hasScript() && "util-linux `script` is not installed" }, async () => {
-    const b = await loggedIn();
-    const out = stripAnsi(execFileSync("script", ["-qec", `${ENCORE} secret set --type dev Key; echo "rc=$?"`, "/dev/null"], { cwd: b.app, env: b.env(), encoding: "utf8" }));
-    assert.match(out, /error: stdin is a terminal; the test double requires the value on stdin/);
-    assert.match(out, /rc=1/);
-  });
+  test(
+    "refuses a terminal on stdin instead of prompting",
+    { skip: !hasScript() && "util-linux `script` is not installed" },
+    async () => {
+      const b = await loggedIn();
+      const out = stripAnsi(
+        execFileSync("script", ["-qec", `${ENCORE} secret set --type dev Key; echo "rc=$?"`, "/dev/null"], {
+          cwd: b.app,
+          env: b.env(),
+          encoding: "utf8",
+        }),
+      );
+      assert.match(out, /error: stdin is a terminal; the test double requires the value on stdin/);
+      assert.match(out, /rc=1/);
+    },
+  );
 
   test("validates environment types case-sensitively", async () => {
     const b = await loggedIn();
     const bad = await encore(["secret", "set", "--type", "dev,Local", "Key"], { cwd: b.app, env: b.env(), stdin: "v" });
     assert.deepEqual([bad.code, bad.stderr], [1, 'error: invalid environment type "Local"\n']);
-    const aliases = await encore(["secret", "set", "--type", "development,pr,ephemeral", "Key"], { cwd: b.app, env: b.env(), stdin: "v" });
+    const aliases = await encore(["secret", "set", "--type", "development,pr,ephemeral", "Key"], {
+      cwd: b.app,
+      env: b.env(),
+      stdin: "v",
+    });
     assert.equal(aliases.code, 0, aliases.stderr);
   });
 
@@ -80,7 +98,10 @@ describe("encore secret set", () => {
     const cases: [Sandbox, string][] = [
       [noApp, "error: no encore.app found in directory (or any of the parent directories)\n"],
       [unlinked, "error: app is not linked with the Encore Platform (see 'encore app link')\n"],
-      [notLoggedIn, `error: unable to list environments: Get "https://api.encore.cloud/apps/hello-x7k2/envs": not logged in: run 'encore auth login' first\n`],
+      [
+        notLoggedIn,
+        `error: unable to list environments: Get "https://api.encore.cloud/apps/hello-x7k2/envs": not logged in: run 'encore auth login' first\n`,
+      ],
     ];
     for (const [b, message] of cases) {
       // An invalid type is only noticed after these checks, as in the real CLI.
@@ -131,7 +152,10 @@ describe("encore auth login", () => {
     const env = b.env({ ENCORE_CONFIG_DIR: b.home });
     writeFileSync(join(b.home, ".auth_token"), "not json");
     const r = await encore(["secret", "set", "--type", "dev", "Key"], { cwd: b.app, env, stdin: "v" });
-    assert.match(r.stderr, /^error: unable to list environments: Get "https:\/\/api\.encore\.cloud\/apps\/hello-x7k2\/envs": could not get Encore auth token: conf\.CurrentUser: /);
+    assert.match(
+      r.stderr,
+      /^error: unable to list environments: Get "https:\/\/api\.encore\.cloud\/apps\/hello-x7k2\/envs": could not get Encore auth token: conf\.CurrentUser: /,
+    );
   });
 });
 

@@ -19,7 +19,12 @@ else process.exitCode = Number(process.env.TEST_EXIT ?? 0);
 `;
 const app = (scripts: Record<string, string> | null = { test: "node tests.mjs" }) => ({
   "encore.app": '{"id": "", "lang": "typescript"}\n',
-  "package.json": JSON.stringify({ name: "app", type: "module", ...(scripts ? { scripts } : {}), dependencies: { "encore.dev": "1.56.4" } }),
+  "package.json": JSON.stringify({
+    name: "app",
+    type: "module",
+    ...(scripts ? { scripts } : {}),
+    dependencies: { "encore.dev": "1.56.4" },
+  }),
   "node_modules/encore.dev/package.json": JSON.stringify({ name: "encore.dev", version: "1.56.4" }),
   "tests.mjs": TESTS_MJS,
 });
@@ -28,19 +33,31 @@ const report = (stdout: string) => JSON.parse(stdout.split("\n").find((line) => 
 describe("encore test", () => {
   test("runs npm run test -- with every argument but its own four, in any position", async () => {
     const b = await box(app());
-    const r = await encore(["test", "--no-color", "-run", "X", "--prepare=no", "--", "--codegen-debug", "./..."], { cwd: b.app, env: b.env({ FROM_CLI: "1" }) });
+    const r = await encore(["test", "--no-color", "-run", "X", "--prepare=no", "--", "--codegen-debug", "./..."], {
+      cwd: b.app,
+      env: b.env({ FROM_CLI: "1" }),
+    });
     assert.equal(r.code, 0, r.stderr);
     // npm's own header goes to stdout before the script's output.
     assert.match(r.stdout, /^> node tests\.mjs -run X --prepare=no -- \.\/\.\.\.$/m);
     const got = report(r.stdout);
     assert.deepEqual(got.argv, ["-run", "X", "--prepare=no", "--", "./..."]);
-    assert.deepEqual(got.env, { ENCORE_LOG_LEVEL: "error", ENCORE_RUNTIME_LOG: "error", ENCORE_DOUBLE_SQLDB_HOST: null, FROM_CLI: "1" });
+    assert.deepEqual(got.env, {
+      ENCORE_LOG_LEVEL: "error",
+      ENCORE_RUNTIME_LOG: "error",
+      ENCORE_DOUBLE_SQLDB_HOST: null,
+      FROM_CLI: "1",
+    });
     assert.match(r.stderr, /tests on stderr/);
   });
 
   test("passes stdin through and exits with the test command's code", async () => {
     const b = await box(app());
-    const r = await encore(["test"], { cwd: b.app, env: b.env({ READ_STDIN: "1", TEST_EXIT: "7" }), stdin: "input for the tests\n" });
+    const r = await encore(["test"], {
+      cwd: b.app,
+      env: b.env({ READ_STDIN: "1", TEST_EXIT: "7" }),
+      stdin: "input for the tests\n",
+    });
     assert.equal(r.code, 7);
     assert.equal(report(r.stdout).stdin, "input for the tests\n");
   });
@@ -48,7 +65,14 @@ describe("encore test", () => {
   test('without a test script: "application does not define any tests", exit 1', async () => {
     const b = await box(app(null));
     const r = await encore(["test"], { cwd: b.app, env: b.env() });
-    assert.deepEqual([r.code, r.stdout, r.stderr], [1, "", "error: application does not define any tests.\nNote: Add a 'test' script command to package.json to run tests.\n"]);
+    assert.deepEqual(
+      [r.code, r.stdout, r.stderr],
+      [
+        1,
+        "",
+        "error: application does not define any tests.\nNote: Add a 'test' script command to package.json to run tests.\n",
+      ],
+    );
   });
 
   test("--prepare prints the test environment and runs nothing", async () => {

@@ -23,21 +23,42 @@ describe("command line (cobra/pflag rules)", { concurrency: true }, () => {
     [["run", "--debug", "enabled"], 'unknown command "enabled" for "encore run"'],
     [["run", "--debug=true"], 'invalid argument "true" for "--debug" flag: must be one of "enabled" or "break"'],
     [["run", "--watch", "false"], 'unknown command "false" for "encore run"'],
-    [["run", "--watch=yes"], 'invalid argument "yes" for "-w, --watch" flag: strconv.ParseBool: parsing "yes": invalid syntax'],
+    [
+      ["run", "--watch=yes"],
+      'invalid argument "yes" for "-w, --watch" flag: strconv.ParseBool: parsing "yes": invalid syntax',
+    ],
     [["run", "--tunnel"], "unknown flag: --tunnel"],
     [["run", "-x"], "unknown shorthand flag: 'x' in -x"],
     [["run", "-vx"], "unknown shorthand flag: 'x' in -x"],
-    [["run", "--browser=sometimes"], 'invalid argument "sometimes" for "--browser" flag: must be one of "auto", "never", or "always"'],
+    [
+      ["run", "--browser=sometimes"],
+      'invalid argument "sometimes" for "--browser" flag: must be one of "auto", "never", or "always"',
+    ],
     [["run", "--listen"], "flag needs an argument: --listen"],
     [["run", "-p"], "flag needs an argument: 'p' in -p"],
-    [["run", "-p", "abc"], 'invalid argument "abc" for "-p, --port" flag: strconv.ParseUint: parsing "abc": invalid syntax'],
-    [["run", "--port=-1"], 'invalid argument "-1" for "-p, --port" flag: strconv.ParseUint: parsing "-1": invalid syntax'],
-    [["run", "--level", "verbose"], 'invalid argument "verbose" for "-l, --level" flag: must be one of "trace", "debug", "info", "warn", or "error"'],
+    [
+      ["run", "-p", "abc"],
+      'invalid argument "abc" for "-p, --port" flag: strconv.ParseUint: parsing "abc": invalid syntax',
+    ],
+    [
+      ["run", "--port=-1"],
+      'invalid argument "-1" for "-p, --port" flag: strconv.ParseUint: parsing "-1": invalid syntax',
+    ],
+    [
+      ["run", "--level", "verbose"],
+      'invalid argument "verbose" for "-l, --level" flag: must be one of "trace", "debug", "info", "warn", or "error"',
+    ],
     [["run", "now"], 'unknown command "now" for "encore run"'],
     [["build", "docker"], "accepts 1 arg(s), received 0"],
     [["eject", "docker", "a", "b"], "accepts 1 arg(s), received 2"],
-    [["build", "docker", "img", "--arch=386"], 'invalid argument "386" for "--arch" flag: must be one of "amd64" or "arm64"'],
-    [["build", "docker", "img", "--os", "windows"], 'invalid argument "windows" for "--os" flag: must be one of "linux"'],
+    [
+      ["build", "docker", "img", "--arch=386"],
+      'invalid argument "386" for "--arch" flag: must be one of "amd64" or "arm64"',
+    ],
+    [
+      ["build", "docker", "img", "--os", "windows"],
+      'invalid argument "windows" for "--os" flag: must be one of "linux"',
+    ],
     [["secrets", "set"], "accepts 1 arg(s), received 0"],
     [["secret", "set", "A", "B"], "accepts 1 arg(s), received 2"],
     [["db", "shell", "a", "b"], "accepts at most 1 arg(s), received 2"],
@@ -90,7 +111,10 @@ describe("command line (cobra/pflag rules)", { concurrency: true }, () => {
       const r = await encore(["run", ...args], { cwd: b.app, env });
       assert.equal(r.code, 1, r.stderr);
       assert.match(stripAnsi(r.stderr), / {2}\u274c Building Encore application graph\.\.\. Failed: parse error\n/);
-      assert.equal(lastLine(r.stderr), "error: could not parse app: simulated by ENCORE_DOUBLE_SCENARIO run.mode=crash-at-start");
+      assert.equal(
+        lastLine(r.stderr),
+        "error: could not parse app: simulated by ENCORE_DOUBLE_SCENARIO run.mode=crash-at-start",
+      );
     }
   });
 
@@ -118,12 +142,20 @@ describe("app root", () => {
 
   test("reads encore.app as HuJSON: comments and trailing commas after a value; a lone or doubled comma fails", async () => {
     const crash = '{"run":{"mode":"crash-at-start"}}';
-    const good = await box({ "encore.app": '// app\n{\n  "ID": "a,}", /* Go matches keys case-insensitively */\n  "lang": "go",\n}\n' });
-    const ok = await encore(["run", "--port", String(await freePort())], { cwd: good.app, env: good.env({ ENCORE_DOUBLE_SCENARIO: crash }) });
+    const good = await box({
+      "encore.app": '// app\n{\n  "ID": "a,}", /* Go matches keys case-insensitively */\n  "lang": "go",\n}\n',
+    });
+    const ok = await encore(["run", "--port", String(await freePort())], {
+      cwd: good.app,
+      env: good.env({ ENCORE_DOUBLE_SCENARIO: crash }),
+    });
     assert.match(ok.stderr, /simulated by ENCORE_DOUBLE_SCENARIO/);
-    for (const text of ["{,}", '{"id": "x",,}', '[1,]', '{"id": "x" /* open']) {
+    for (const text of ["{,}", '{"id": "x",,}', "[1,]", '{"id": "x" /* open']) {
       const b = await box({ "encore.app": text });
-      const r = await encore(["run", "--port", String(await freePort())], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: crash }) });
+      const r = await encore(["run", "--port", String(await freePort())], {
+        cwd: b.app,
+        env: b.env({ ENCORE_DOUBLE_SCENARIO: crash }),
+      });
       assert.equal(r.code, 1, text);
       assert.match(stripAnsi(r.stderr), /failed to resolve app: appfile\.Parse/, text);
     }
@@ -131,7 +163,10 @@ describe("app root", () => {
 
   test("finds encore.app in a parent directory", async () => {
     const b = await box({ "encore.app": "{}", "svc/deep/.keep": "" });
-    const r = await encore(["run"], { cwd: join(b.app, "svc", "deep"), env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}' }) });
+    const r = await encore(["run"], {
+      cwd: join(b.app, "svc", "deep"),
+      env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}' }),
+    });
     assert.match(r.stderr, /simulated by ENCORE_DOUBLE_SCENARIO/);
   });
 });
@@ -144,11 +179,17 @@ describe("encore run", () => {
     const p = start(args, { cwd: b.app, env: b.env() });
     const stderr = await p.waitFor("stderr", /MCP SSE URL: .*\n/);
     // v1.56.4 redraws the spinner block with cursor codes even when stderr is not a terminal.
-    assert.match(stderr, /^\x1b7\x1b8\x1b\[0J\x1b\[1000D\x1b\[2K\x1b\[36m {2}\u280b Building Encore application graph\.\.\. \x1b\[0m\n/);
+    assert.match(
+      stderr,
+      /^\x1b7\x1b8\x1b\[0J\x1b\[1000D\x1b\[2K\x1b\[36m {2}\u280b Building Encore application graph\.\.\. \x1b\[0m\n/,
+    );
     assert.match(stderr, /\x1b\[32m {2}\u2714 Building Encore application graph\.\.\. Done!\x1b\[0m\n/);
     assert.match(stderr, new RegExp(`Your API is running at: {5}\\x1b\\[36mhttp://127\\.0\\.0\\.1:${port}\\x1b\\[0m`));
     const plain = stripAnsi(stderr);
-    assert.match(plain, /\n {2}Encore development server running!\n\n {2}Your API is running at: {5}http:\/\/127\.0\.0\.1:\d+\n {2}Development Dashboard URL: {2}http:\/\/127\.0\.0\.1:\d+\/[a-z0-9]+\n {2}MCP SSE URL: {16}http:\/\/127\.0\.0\.1:\d+\/sse\?appID=[a-z0-9]+\n/);
+    assert.match(
+      plain,
+      /\n {2}Encore development server running!\n\n {2}Your API is running at: {5}http:\/\/127\.0\.0\.1:\d+\n {2}Development Dashboard URL: {2}http:\/\/127\.0\.0\.1:\d+\/[a-z0-9]+\n {2}MCP SSE URL: {16}http:\/\/127\.0\.0\.1:\d+\/sse\?appID=[a-z0-9]+\n/,
+    );
     assert.equal(p.output.stdout, "");
 
     const hello = await getJSON(`http://127.0.0.1:${port}/hello`);
@@ -156,7 +197,17 @@ describe("encore run", () => {
     const state = (await getJSON(`http://127.0.0.1:${port}/__double/state`)).body;
     assert.deepEqual(state["argv"], args);
     assert.equal(state["cwd"], b.app);
-    assert.deepEqual(Object.keys(state["env"] as object), ["DISABLE_ENCORE_TELEMETRY", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "ENCORE_SQLDB_HOST", "ENCORE_SQLDB_USER", "ENCORE_DEVDASH_LISTEN_ADDR", "DOCKER_HOST", "HOME", "USER"]);
+    assert.deepEqual(Object.keys(state["env"] as object), [
+      "DISABLE_ENCORE_TELEMETRY",
+      "NODE_EXTRA_CA_CERTS",
+      "SSL_CERT_FILE",
+      "ENCORE_SQLDB_HOST",
+      "ENCORE_SQLDB_USER",
+      "ENCORE_DEVDASH_LISTEN_ADDR",
+      "DOCKER_HOST",
+      "HOME",
+      "USER",
+    ]);
     assert.equal((state["env"] as Record<string, unknown>)["HOME"], b.home);
     assert.equal(state["caFileExists"], false);
 
@@ -180,7 +231,13 @@ describe("encore run", () => {
     const api = join(b.app, "apps", "api");
     const p = start(["run", "--port", String(await freePort())], { cwd: api, env: b.env() });
     await p.waitFor("stderr", /MCP SSE URL/);
-    for (const file of ["packages/shared/index.ts", "apps/api/README.md", "apps/api/node_modules/@acme/shared/index.ts", "apps/api/.cache/x.ts", "apps/api/svc/encore.gen.ts"]) {
+    for (const file of [
+      "packages/shared/index.ts",
+      "apps/api/README.md",
+      "apps/api/node_modules/@acme/shared/index.ts",
+      "apps/api/.cache/x.ts",
+      "apps/api/svc/encore.gen.ts",
+    ]) {
       b.write(file, "export const changed = 1;\n");
     }
     // A reload would follow these events within the watcher's 100 ms batch; none may come.
@@ -212,7 +269,10 @@ describe("encore run", () => {
       assert.equal(r.code, 1);
       const lines = stripAnsi(r.stderr).trimEnd().split("\n");
       assert.equal(lines[0], `Failed to run on 127.0.0.1:${port} - port is already in use`);
-      assert.match(lines[1] ?? "", /^Note: (port \d+ is available; specify --port=\d+ to use it|specify --port=NUMBER to run on another port)$/);
+      assert.match(
+        lines[1] ?? "",
+        /^Note: (port \d+ is available; specify --port=\d+ to use it|specify --port=NUMBER to run on another port)$/,
+      );
     } finally {
       busy.close();
     }
@@ -232,12 +292,21 @@ describe("encore run", () => {
     const b = await box();
     const note = /^\nNote: This CLI tool collects usage data to help us improve Encore\.\n/;
     const crash = '{"run":{"mode":"crash-at-start"}}';
-    const optedOut = await encore(["run"], { cwd: b.app, env: b.env({ DISABLE_ENCORE_TELEMETRY: "1", ENCORE_DOUBLE_SCENARIO: crash }) });
+    const optedOut = await encore(["run"], {
+      cwd: b.app,
+      env: b.env({ DISABLE_ENCORE_TELEMETRY: "1", ENCORE_DOUBLE_SCENARIO: crash }),
+    });
     assert.equal(optedOut.stdout, "");
     const b2 = await box();
-    const first = await encore(["run"], { cwd: b2.app, env: b2.env({ DISABLE_ENCORE_TELEMETRY: "true", ENCORE_DOUBLE_SCENARIO: crash }) });
+    const first = await encore(["run"], {
+      cwd: b2.app,
+      env: b2.env({ DISABLE_ENCORE_TELEMETRY: "true", ENCORE_DOUBLE_SCENARIO: crash }),
+    });
     assert.match(stripAnsi(first.stdout), note);
-    const second = await encore(["run"], { cwd: b2.app, env: b2.env({ DISABLE_ENCORE_TELEMETRY: undefined, ENCORE_DOUBLE_SCENARIO: crash }) });
+    const second = await encore(["run"], {
+      cwd: b2.app,
+      env: b2.env({ DISABLE_ENCORE_TELEMETRY: undefined, ENCORE_DOUBLE_SCENARIO: crash }),
+    });
     assert.equal(second.stdout, "");
   });
 
@@ -246,7 +315,10 @@ describe("encore run", () => {
     const env = b.env({ ENCORE_DOUBLE_VERSION: "1.57.0", ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}' });
     const r = await encore(["run", "--port", String(await freePort())], { cwd: b.app, env });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^encore: Building Encore application graph\.\.\.\nencore: Analyzing service topology\.\.\.\n/m);
+    assert.match(
+      r.stderr,
+      /^encore: Building Encore application graph\.\.\.\nencore: Analyzing service topology\.\.\.\n/m,
+    );
     assert.match(r.stderr, /^encore: Building Encore application graph failed: parse error$/m);
     assert.doesNotMatch(r.stderr, /\x1b7/);
   });
@@ -255,24 +327,36 @@ describe("encore run", () => {
     const b = await box({ "encore.app": '{"id": "hello-x7k2"}' });
     const r = await encore(["run", "--port", String(await freePort())], { cwd: b.app, env: b.env() });
     assert.equal(r.code, 1);
-    assert.match(stripAnsi(r.stderr), /\u274c Fetching application secrets\.\.\. Failed: fetch secrets for hello-x7k2: Get "https:\/\/api\.encore\.cloud\/apps\/hello-x7k2\/secrets:values\?kind=development": not logged in: run 'encore auth login' first\n/);
+    assert.match(
+      stripAnsi(r.stderr),
+      /\u274c Fetching application secrets\.\.\. Failed: fetch secrets for hello-x7k2: Get "https:\/\/api\.encore\.cloud\/apps\/hello-x7k2\/secrets:values\?kind=development": not logged in: run 'encore auth login' first\n/,
+    );
   });
 
   test("refuses an encore.dev newer than the CLI, and rewrites an older one to ^<cli version> then installs", async () => {
     const newer = await box({ ...TS_APP, "package.json": '{"dependencies": {"encore.dev": "^1.58.6"}}' });
     const r = await encore(["run"], { cwd: newer.app, env: newer.env() });
     assert.equal(r.code, 1);
-    assert.equal(lastLine(r.stderr), "installed 'encore.dev' package version (1.58.6) newer than 'encore' release, run 'encore version update' first");
+    assert.equal(
+      lastLine(r.stderr),
+      "installed 'encore.dev' package version (1.58.6) newer than 'encore' release, run 'encore version update' first",
+    );
 
     const older = await box({ ...TS_APP, "package.json": '{"dependencies": {"encore.dev": "1.56.2"}}' });
     const env = older.env({ ENCORE_DOUBLE_SCENARIO: '{"npmInstall":"fake","run":{"mode":"crash-at-start"}}' });
     await encore(["run"], { cwd: older.app, env });
     assert.deepEqual(JSON.parse(older.read("package.json")), { dependencies: { "encore.dev": "^1.56.4" } });
     const installs = older.events().filter((e) => e.event === "npm-install");
-    assert.deepEqual(installs.map((e) => [e["command"], e["cwd"]]), [[["npm", "install"], older.app]]);
+    assert.deepEqual(
+      installs.map((e) => [e["command"], e["cwd"]]),
+      [[["npm", "install"], older.app]],
+    );
 
     const current = await box(TS_APP);
-    await encore(["run"], { cwd: current.app, env: current.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}' }) });
+    await encore(["run"], {
+      cwd: current.app,
+      env: current.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}' }),
+    });
     assert.equal(current.events().filter((e) => e.event === "npm-install").length, 0);
   });
 
@@ -296,7 +380,10 @@ describe("encore run", () => {
       await encore(["daemon"], { cwd: b.app, env: b.env({ ENCORE_SQLDB_HOST: sqldb }) });
       const fresh = start(["run", "--port", String(port)], { cwd: b.app, env: b.env({ ENCORE_SQLDB_HOST: sqldb }) });
       await fresh.waitFor("stderr", new RegExp(`sqldb: connected to ${sqldb}`));
-      assert.deepEqual((await getJSON(`http://127.0.0.1:${port}/__double/state`)).body["sqldb"], { host: sqldb, reached: true });
+      assert.deepEqual((await getJSON(`http://127.0.0.1:${port}/__double/state`)).body["sqldb"], {
+        host: sqldb,
+        reached: true,
+      });
       fresh.child.kill("SIGINT");
       await fresh.exited;
     } finally {
@@ -307,10 +394,21 @@ describe("encore run", () => {
   test("restarts the daemon when a config-hash variable such as ENCORE_DEVDASH_LISTEN_ADDR changes, not for others", async () => {
     const b = await box();
     const port = String(await freePort());
-    const run = (extra: Record<string, string>) => encore(["run", "--port", port], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}', ...extra }) });
-    const daemons = () => b.events().filter((e) => e.event === "call" && (e["argv"] as string[]).join(" ") === "daemon -f").map((e) => e.pid);
+    const run = (extra: Record<string, string>) =>
+      encore(["run", "--port", port], {
+        cwd: b.app,
+        env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"crash-at-start"}}', ...extra }),
+      });
+    const daemons = () =>
+      b
+        .events()
+        .filter((e) => e.event === "call" && (e["argv"] as string[]).join(" ") === "daemon -f")
+        .map((e) => e.pid);
     assert.doesNotMatch((await run({})).stderr, /restarting daemon/);
-    assert.doesNotMatch((await run({ ENCORE_SQLDB_HOST: "127.0.0.1:1", ENCOREDEBUG: "1" })).stderr, /restarting daemon/);
+    assert.doesNotMatch(
+      (await run({ ENCORE_SQLDB_HOST: "127.0.0.1:1", ENCOREDEBUG: "1" })).stderr,
+      /restarting daemon/,
+    );
     assert.equal(daemons().length, 1);
     const moved = await run({ ENCORE_DEVDASH_LISTEN_ADDR: `127.0.0.1:${await freePort()}` });
     assert.match(moved.stderr, /^encore: restarting daemon due to configuration change\.$/m);
@@ -320,14 +418,23 @@ describe("encore run", () => {
   test("SIGTERM kills the daemon without cleanup: its socket stays, and the next command replaces the dead daemon", async () => {
     const b = await box();
     assert.equal((await encore(["daemon"], { cwd: b.app, env: b.env() })).code, 0);
-    const [pid] = b.events().filter((e) => e.event === "call" && (e["argv"] as string[]).join(" ") === "daemon -f").map((e) => e.pid);
+    const [pid] = b
+      .events()
+      .filter((e) => e.event === "call" && (e["argv"] as string[]).join(" ") === "daemon -f")
+      .map((e) => e.pid);
     const socket = join(b.home, ".cache", "encore", "encored.sock");
     process.kill(pid!, "SIGTERM");
     await waitUntil(() => !alive(pid!));
     assert.ok(existsSync(socket), "the socket file was removed: that is SIGINT's cleanup, not SIGTERM's");
-    assert.equal(readFileSync(join(b.home, ".cache", "encore", "daemon.log"), "utf8").includes("daemon exiting"), false);
+    assert.equal(
+      readFileSync(join(b.home, ".cache", "encore", "daemon.log"), "utf8").includes("daemon exiting"),
+      false,
+    );
     assert.equal((await encore(["daemon"], { cwd: b.app, env: b.env() })).stdout, "encore daemon is now running\n");
-    assert.equal(b.events().filter((e) => e.event === "call" && (e["argv"] as string[]).join(" ") === "daemon -f").length, 2);
+    assert.equal(
+      b.events().filter((e) => e.event === "call" && (e["argv"] as string[]).join(" ") === "daemon -f").length,
+      2,
+    );
   });
 
   test("exits 0 silently when the install layout is broken (the daemon dies; the CLI sees EOF)", async () => {
@@ -350,7 +457,10 @@ describe("encore run", () => {
 
   test("scenario ignore-sigint keeps running after SIGINT until SIGTERM", async () => {
     const b = await box();
-    const p = start(["run", "--port", String(await freePort())], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"ignore-sigint"}}' }) });
+    const p = start(["run", "--port", String(await freePort())], {
+      cwd: b.app,
+      env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mode":"ignore-sigint"}}' }),
+    });
     await p.waitFor("stderr", /MCP SSE URL/);
     p.child.kill("SIGINT");
     await p.waitFor("stderr", /received SIGINT, ignoring/);
@@ -378,7 +488,10 @@ describe("encore version", () => {
     const r = await encore(["version"], { cwd: b.app, env: b.env() });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, "encore version v1.56.4\n");
-    assert.match(r.stderr, /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?/);
+    assert.match(
+      r.stderr,
+      /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?/,
+    );
   });
 
   test("behind HTTPS_PROXY the update check is a CONNECT through the proxy, and the proxy's refusal is the error", async () => {
@@ -391,11 +504,17 @@ describe("encore version", () => {
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     try {
       const b = await box();
-      const r = await encore(["version"], { cwd: b.app, env: b.env({ HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }) });
+      const r = await encore(["version"], {
+        cwd: b.app,
+        env: b.env({ HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }),
+      });
       assert.equal(r.code, 1);
       assert.deepEqual(seen, ["encore.dev:443"]);
       assert.match(r.stdout, /^encore version v/);
-      assert.match(r.stderr, /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?[^"]+": Forbidden\n$/);
+      assert.match(
+        r.stderr,
+        /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?[^"]+": Forbidden\n$/,
+      );
     } finally {
       proxy.close();
     }
@@ -418,22 +537,40 @@ describe("encore version", () => {
     const r = await p.exited;
     assert.equal(r.code, 1);
     assert.equal(p.output.stdout, "encore version v1.56.4\n");
-    assert.match(p.output.stderr, /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?arch=\w+&channel=ga&current=v1\.56\.4&os=linux": context deadline exceeded\n$/);
+    assert.match(
+      p.output.stderr,
+      /^error: could not check for update: update\.Check: Get "https:\/\/encore\.dev\/api\/releases\?arch=\w+&channel=ga&current=v1\.56\.4&os=linux": context deadline exceeded\n$/,
+    );
   });
 
   test("an update notice follows the version line on stdout (exit 0); an unsupported version fails (exit 1)", async () => {
     const b = await box();
-    const newer = await encore(["version"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"version":{"updateCheck":"newer"}}' }) });
-    assert.deepEqual([newer.code, stripAnsi(newer.stdout), newer.stderr], [0, "encore version v1.56.4\nUpdate available: v1.56.4 -> v1.57.0\nUpdate with: encore version update\n", ""]);
-    const unsupported = await encore(["version"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"version":{"updateCheck":"unsupported"}}' }) });
-    assert.deepEqual([unsupported.code, unsupported.stdout, unsupported.stderr], [1, "encore version v1.56.4\n", "error: could not check for update: update.Check: unknown version\n"]);
+    const newer = await encore(["version"], {
+      cwd: b.app,
+      env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"version":{"updateCheck":"newer"}}' }),
+    });
+    assert.deepEqual(
+      [newer.code, stripAnsi(newer.stdout), newer.stderr],
+      [0, "encore version v1.56.4\nUpdate available: v1.56.4 -> v1.57.0\nUpdate with: encore version update\n", ""],
+    );
+    const unsupported = await encore(["version"], {
+      cwd: b.app,
+      env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"version":{"updateCheck":"unsupported"}}' }),
+    });
+    assert.deepEqual(
+      [unsupported.code, unsupported.stdout, unsupported.stderr],
+      [1, "encore version v1.56.4\n", "error: could not check for update: update.Check: unknown version\n"],
+    );
   });
 
   test("daemon env prints the four ENCORE_* paths of the install layout", async () => {
     const b = await box();
     const r = await encore(["daemon", "env"], { cwd: b.app, env: b.env() });
     const root = join(ENCORE, "..", "..");
-    assert.equal(r.stdout, `ENCORE_GOROOT=${root}/encore-go\nENCORE_RUNTIMES_PATH=${root}/runtimes\nENCORE_RUNTIME_LIB=${root}/runtimes/js/encore-runtime.node\nENCORE_DAEMON_LOG_PATH=${b.home}/.cache/encore/daemon.log\n`);
+    assert.equal(
+      r.stdout,
+      `ENCORE_GOROOT=${root}/encore-go\nENCORE_RUNTIMES_PATH=${root}/runtimes\nENCORE_RUNTIME_LIB=${root}/runtimes/js/encore-runtime.node\nENCORE_DAEMON_LOG_PATH=${b.home}/.cache/encore/daemon.log\n`,
+    );
   });
 });
 
@@ -449,7 +586,10 @@ describe("call log and scenario knob", () => {
     assert.equal((call["env"] as Record<string, string>)["MARKER"], "m1");
     assert.equal(call["stdin"], null);
     assert.equal(call["stdinIsTTY"], false);
-    assert.deepEqual(events.filter((e) => e.pid === call.pid && e.event === "exit").map((e) => e["code"]), [1]);
+    assert.deepEqual(
+      events.filter((e) => e.pid === call.pid && e.event === "exit").map((e) => e["code"]),
+      [1],
+    );
   });
 
   test("records the signals a running double receives", async () => {
@@ -459,7 +599,10 @@ describe("call log and scenario knob", () => {
     p.child.kill("SIGINT");
     await p.exited;
     const mine = b.events().filter((e) => e.pid === p.child.pid);
-    assert.deepEqual(mine.map((e) => e.event), ["call", "signal", "exit"]);
+    assert.deepEqual(
+      mine.map((e) => e.event),
+      ["call", "signal", "exit"],
+    );
     assert.equal(mine[1]?.["signal"], "SIGINT");
   });
 
@@ -468,7 +611,10 @@ describe("call log and scenario knob", () => {
     const bad = await encore(["version"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: "{run:" }) });
     assert.equal(bad.code, 99);
     assert.match(bad.stderr, /^encore test double: ENCORE_DOUBLE_SCENARIO is not valid JSON/);
-    const typo = await encore(["version"], { cwd: b.app, env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mod":"hang"}}' }) });
+    const typo = await encore(["version"], {
+      cwd: b.app,
+      env: b.env({ ENCORE_DOUBLE_SCENARIO: '{"run":{"mod":"hang"}}' }),
+    });
     assert.equal(typo.code, 99);
     assert.match(typo.stderr, /unknown key run\.mod/);
   });

@@ -89,7 +89,10 @@ export async function sandbox(files: Record<string, string> = { "encore.app": '{
       } catch {
         return [];
       }
-      return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as LogEvent);
+      return text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as LogEvent);
     },
     remove() {
       for (const e of box.events()) {
@@ -153,7 +156,12 @@ export function start(args: string[], opts: StartOptions): Running {
     stdio: [stdinMode === "ignore" ? "ignore" : "pipe", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };
-  const waiters: { stream: "stdout" | "stderr"; pattern: RegExp; resolve: (s: string) => void; reject: (e: Error) => void }[] = [];
+  const waiters: {
+    stream: "stdout" | "stderr";
+    pattern: RegExp;
+    resolve: (s: string) => void;
+    reject: (e: Error) => void;
+  }[] = [];
   const check = () => {
     for (const w of [...waiters]) {
       if (w.pattern.test(stripAnsi(output[w.stream]))) {
@@ -168,7 +176,11 @@ export function start(args: string[], opts: StartOptions): Running {
   const exited = new Promise<Exited>((resolve) => {
     child.on("close", (code, signal) => {
       for (const w of waiters.splice(0)) {
-        w.reject(new Error(`exited (${code ?? signal}) before ${w.stream} matched ${w.pattern}\nstdout:\n${output.stdout}\nstderr:\n${output.stderr}`));
+        w.reject(
+          new Error(
+            `exited (${code ?? signal}) before ${w.stream} matched ${w.pattern}\nstdout:\n${output.stdout}\nstderr:\n${output.stderr}`,
+          ),
+        );
       }
       resolve({ code, signal, ...output });
     });

@@ -11,8 +11,16 @@ describe("findAuthKey", () => {
     ["none set", {}, undefined],
     ["ENCORE_AUTH_KEY", { ENCORE_AUTH_KEY: "k1" }, { variable: "ENCORE_AUTH_KEY", value: "k1" }],
     ["the official image's ENCORE_AUTHKEY", { ENCORE_AUTHKEY: "k2" }, { variable: "ENCORE_AUTHKEY", value: "k2" }],
-    ["both: ENCORE_AUTH_KEY wins", { ENCORE_AUTH_KEY: "k1", ENCORE_AUTHKEY: "k2" }, { variable: "ENCORE_AUTH_KEY", value: "k1" }],
-    ["an empty value counts as unset", { ENCORE_AUTH_KEY: "", ENCORE_AUTHKEY: "k2" }, { variable: "ENCORE_AUTHKEY", value: "k2" }],
+    [
+      "both: ENCORE_AUTH_KEY wins",
+      { ENCORE_AUTH_KEY: "k1", ENCORE_AUTHKEY: "k2" },
+      { variable: "ENCORE_AUTH_KEY", value: "k1" },
+    ],
+    [
+      "an empty value counts as unset",
+      { ENCORE_AUTH_KEY: "", ENCORE_AUTHKEY: "k2" },
+      { variable: "ENCORE_AUTHKEY", value: "k2" },
+    ],
   ];
   for (const [name, env, expected] of cases) test(name, () => assert.deepEqual(findAuthKey(env), expected));
 

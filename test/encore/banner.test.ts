@@ -9,7 +9,8 @@ describe("isBannerLine", () => {
     ["  Your API is running at:     \u001b[36mhttp://0.0.0.0:4000\u001b[0m", false],
     ["encore: Building Encore application graph... done (500ms)", false],
   ];
-  for (const [line, expected] of cases) test(`${JSON.stringify(line)} → ${expected}`, () => assert.equal(isBannerLine(line), expected));
+  for (const [line, expected] of cases)
+    test(`${JSON.stringify(line)} → ${expected}`, () => assert.equal(isBannerLine(line), expected));
 });
 
 describe("isPortInUseLine", () => {
@@ -32,5 +33,6 @@ describe("levelOfLine", () => {
     ["plain output from the app", "info"],
     ["ERRATIC is not a level", "info"],
   ];
-  for (const [line, level] of cases) test(`${JSON.stringify(line)} → ${level}`, () => assert.equal(levelOfLine(line), level));
+  for (const [line, level] of cases)
+    test(`${JSON.stringify(line)} → ${level}`, () => assert.equal(levelOfLine(line), level));
 });

@@ -35,24 +35,52 @@ describe("readCliVersion", () => {
     defer(() => other.remove());
     mkdirSync(other.path("bin"));
     symlinkSync(join(DOUBLE_BIN, "encore"), other.path("bin/encore"));
-    const read = await readCliVersion({ encorePath: other.path("bin/encore"), cwd: other.dir, env: definedEnv(w.env()) });
+    const read = await readCliVersion({
+      encorePath: other.path("bin/encore"),
+      cwd: other.dir,
+      env: definedEnv(w.env()),
+    });
     assert.deepEqual(read, { ok: true, version: "1.56.4", source: "command" });
   });
 
   test("without one, parses `encore version` although its update check failed (exit 1)", async () => {
     const w = await world();
     const lines: string[] = [];
-    const read = await readCliVersion({ encorePath: join(DOUBLE_BIN, "encore"), cwd: w.home.dir, env: definedEnv(w.env()), onLine: (_, line) => lines.push(line) });
+    const read = await readCliVersion({
+      encorePath: join(DOUBLE_BIN, "encore"),
+      cwd: w.home.dir,
+      env: definedEnv(w.env()),
+      onLine: (_, line) => lines.push(line),
+    });
     assert.deepEqual(read, { ok: true, version: "1.56.4", source: "command" });
-    assert.deepEqual(w.calls().map((call) => call.argv), [["version"]]);
+    assert.deepEqual(
+      w.calls().map((call) => call.argv),
+      [["version"]],
+    );
   });
 
   test("where packets are dropped, gives up after its timeout instead of waiting out the 10 s update check", async () => {
     const w = await world({ version: { updateCheck: "drop" } });
     const started = performance.now();
-    const read = await readCliVersion({ encorePath: join(DOUBLE_BIN, "encore"), cwd: w.home.dir, env: definedEnv(w.env()), timeoutMs: 500 });
-    assert.deepEqual(read, { ok: false, reason: "timeout", message: "`encore version` printed no version within 500 ms (it checks for updates over the network before it prints)" });
+    const read = await readCliVersion({
+      encorePath: join(DOUBLE_BIN, "encore"),
+      cwd: w.home.dir,
+      env: definedEnv(w.env()),
+      timeoutMs: 500,
+    });
+    assert.deepEqual(read, {
+      ok: false,
+      reason: "timeout",
+      message:
+        "`encore version` printed no version within 500 ms (it checks for updates over the network before it prints)",
+    });
     assert.ok(performance.now() - started < 5000);
-    assert.deepEqual(w.events().filter((e) => e.event === "exit" || e.event === "signal").map((e) => e.signal ?? e.code), ["SIGTERM"]);
+    assert.deepEqual(
+      w
+        .events()
+        .filter((e) => e.event === "exit" || e.event === "signal")
+        .map((e) => e.signal ?? e.code),
+      ["SIGTERM"],
+    );
   });
 });

@@ -6,13 +6,27 @@ import { isSupported, parseEncoreVersion } from "../../src/encore/version.ts";
 
 describe("encore argv", () => {
   test("run is the contract's command line plus --browser=never", () => {
-    assert.deepEqual(runArgs("0.0.0.0:4000"), ["run", "--debug", "--verbose", "--watch", "--listen", "0.0.0.0:4000", "--browser=never"]);
+    assert.deepEqual(runArgs("0.0.0.0:4000"), [
+      "run",
+      "--debug",
+      "--verbose",
+      "--watch",
+      "--listen",
+      "0.0.0.0:4000",
+      "--browser=never",
+    ]);
   });
   test("build docker takes the reference as its one argument", () => {
     assert.deepEqual(buildDockerArgs("ghcr.io/acme/api:abc"), ["build", "docker", "ghcr.io/acme/api:abc"]);
   });
   test("secret set passes all types in one comma-separated --type and never a value", () => {
-    assert.deepEqual(secretSetArgs("STRIPE_KEY", ["dev", "preview", "local"]), ["secret", "set", "--type", "dev,preview,local", "STRIPE_KEY"]);
+    assert.deepEqual(secretSetArgs("STRIPE_KEY", ["dev", "preview", "local"]), [
+      "secret",
+      "set",
+      "--type",
+      "dev,preview,local",
+      "STRIPE_KEY",
+    ]);
   });
   test("version", () => assert.deepEqual(versionArgs(), ["version"]));
 });
@@ -36,7 +50,10 @@ describe("encore output", () => {
 describe("encore version", () => {
   test("parses the version line whatever follows it, keeping prereleases", () => {
     assert.equal(parseEncoreVersion("encore version v1.56.4\n"), "1.56.4");
-    assert.equal(parseEncoreVersion("encore version v1.58.2-beta.1\nUpdate available: v1.58.2-beta.1 -> v1.58.2\n"), "1.58.2-beta.1");
+    assert.equal(
+      parseEncoreVersion("encore version v1.58.2-beta.1\nUpdate available: v1.58.2-beta.1 -> v1.58.2\n"),
+      "1.58.2-beta.1",
+    );
     assert.equal(parseEncoreVersion("encore version devel"), undefined);
     assert.equal(parseEncoreVersion("garbage"), undefined);
   });

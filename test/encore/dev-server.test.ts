@@ -17,7 +17,10 @@ describe("runDevServer", () => {
     const project = encoreProject("");
     const world = await doubleWorld();
     world.logIn(); // the app is linked: encore run fetches its secrets
-    cleanups.push(() => project.remove(), () => world.remove());
+    cleanups.push(
+      () => project.remove(),
+      () => world.remove(),
+    );
     const lines: string[] = [];
     const stream = new Writable({
       write(chunk, _encoding, done) {
@@ -35,7 +38,9 @@ describe("runDevServer", () => {
         }
       }, 20);
     });
-    const env = Object.fromEntries(Object.entries(world.env()).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const env = Object.fromEntries(
+      Object.entries(world.env()).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     const running = runDevServer({
       spec: { file: `${DOUBLE_BIN}/encore`, args: runArgs(`127.0.0.1:${port}`), cwd: project.dir, env },
       listen: { host: "127.0.0.1", port, address: `127.0.0.1:${port}` },
@@ -49,7 +54,10 @@ describe("runDevServer", () => {
     stop.abort();
     await running;
     const beat = JSON.parse(lines.find((line) => line.includes("encore dev still running"))!);
-    assert.deepEqual([beat.level, beat.operation, beat.feature, typeof beat.uptimeSeconds], ["debug", "dev", "PROVIDER_BACKEND_ENCORE", "number"]);
+    assert.deepEqual(
+      [beat.level, beat.operation, beat.feature, typeof beat.uptimeSeconds],
+      ["debug", "dev", "PROVIDER_BACKEND_ENCORE", "number"],
+    );
     assert.ok(lines.some((line) => line.includes("dev server stopped")));
   });
 });

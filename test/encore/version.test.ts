@@ -12,7 +12,9 @@ describe("parseEncoreVersion", () => {
     ["", undefined],
     ["could not check for update: timeout\n", undefined],
   ];
-  for (const [stdout, version] of cases) test(`${JSON.stringify(stdout)} → ${version ?? "no version"}`, () => assert.equal(parseEncoreVersion(stdout), version));
+  for (const [stdout, version] of cases)
+    test(`${JSON.stringify(stdout)} → ${version ?? "no version"}`, () =>
+      assert.equal(parseEncoreVersion(stdout), version));
 });
 
 describe("isSupported", () => {
@@ -25,5 +27,7 @@ describe("isSupported", () => {
     ["2.0.0", false],
     ["2.0.0-rc.1", false],
   ];
-  for (const [version, supported] of cases) test(`${version} → ${supported ? "supported" : "warned about"} (${supportedRangeText()})`, () => assert.equal(isSupported(version), supported));
+  for (const [version, supported] of cases)
+    test(`${version} → ${supported ? "supported" : "warned about"} (${supportedRangeText()})`, () =>
+      assert.equal(isSupported(version), supported));
 });

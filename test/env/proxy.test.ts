@@ -11,9 +11,21 @@ describe("noProxyWithDirectHosts", () => {
     ["an empty proxy counts as unset", { HTTPS_PROXY: "" }, undefined],
     ["HTTPS_PROXY alone: the sidecars and loopback", { HTTPS_PROXY: "http://proxy:3128" }, ADDED],
     ["lower-case http_proxy counts too", { http_proxy: "http://proxy:3128" }, ADDED],
-    ["the user's entries stay first, in order", { HTTP_PROXY: "p:3128", NO_PROXY: ".corp.example, 10.0.0.0/8" }, `.corp.example,10.0.0.0/8,${ADDED}`],
-    ["both cases are merged without duplicates", { HTTPS_PROXY: "p", NO_PROXY: "a.example,postgres", no_proxy: "b.example,A.example" }, "a.example,postgres,b.example,localhost,127.0.0.1,::1,docker"],
-    ["entries already there are not added twice (any case)", { HTTPS_PROXY: "p", no_proxy: "LOCALHOST,127.0.0.1,::1,Postgres,docker" }, "LOCALHOST,127.0.0.1,::1,Postgres,docker"],
+    [
+      "the user's entries stay first, in order",
+      { HTTP_PROXY: "p:3128", NO_PROXY: ".corp.example, 10.0.0.0/8" },
+      `.corp.example,10.0.0.0/8,${ADDED}`,
+    ],
+    [
+      "both cases are merged without duplicates",
+      { HTTPS_PROXY: "p", NO_PROXY: "a.example,postgres", no_proxy: "b.example,A.example" },
+      "a.example,postgres,b.example,localhost,127.0.0.1,::1,docker",
+    ],
+    [
+      "entries already there are not added twice (any case)",
+      { HTTPS_PROXY: "p", no_proxy: "LOCALHOST,127.0.0.1,::1,Postgres,docker" },
+      "LOCALHOST,127.0.0.1,::1,Postgres,docker",
+    ],
     ["empty entries and blanks are dropped", { HTTPS_PROXY: "p", NO_PROXY: " ,x.example,, " }, `x.example,${ADDED}`],
     ["* already bypasses everything: left alone", { HTTPS_PROXY: "p", NO_PROXY: "*" }, undefined],
   ];
@@ -34,7 +46,11 @@ describe("configuredProxy and describeProxy", () => {
 
 describe("composeEnvironment with a proxy", () => {
   test("sets NO_PROXY and no_proxy alike, from the process or the env file, as config", () => {
-    const env = composeEnvironment({ processEnv: { NO_PROXY: "corp.example" }, fileEnv: { HTTPS_PROXY: "http://proxy:3128" }, disableTelemetry: false });
+    const env = composeEnvironment({
+      processEnv: { NO_PROXY: "corp.example" },
+      fileEnv: { HTTPS_PROXY: "http://proxy:3128" },
+      disableTelemetry: false,
+    });
     for (const key of ["NO_PROXY", "no_proxy"]) {
       assert.equal(lookup(env, key), `corp.example,${ADDED}`);
       assert.equal(env.get(key)?.source, "config");
@@ -43,6 +59,9 @@ describe("composeEnvironment with a proxy", () => {
   });
   test("without a proxy NO_PROXY is left exactly as given", () => {
     const env = composeEnvironment({ processEnv: { NO_PROXY: "corp.example" }, disableTelemetry: false });
-    assert.deepEqual([lookup(env, "NO_PROXY"), lookup(env, "no_proxy"), env.get("NO_PROXY")?.source], ["corp.example", undefined, "process"]);
+    assert.deepEqual(
+      [lookup(env, "NO_PROXY"), lookup(env, "no_proxy"), env.get("NO_PROXY")?.source],
+      ["corp.example", undefined, "process"],
+    );
   });
 });

@@ -16,7 +16,10 @@ describe("exitCodeFor", () => {
   });
   for (const [category, code] of categories) {
     test(`${category} exits ${code}`, () => {
-      assert.equal(exitCodeFor(new ProviderError({ category, provider: "encore-ts", operation: "dev", message: "m" })), code);
+      assert.equal(
+        exitCodeFor(new ProviderError({ category, provider: "encore-ts", operation: "dev", message: "m" })),
+        code,
+      );
     });
   }
   test("a usage error exits 2, as INVALID_CONFIG does", () => assert.equal(exitCodeFor(new UsageError("bad flag")), 2));

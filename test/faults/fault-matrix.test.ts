@@ -19,7 +19,8 @@ import { cleanupsOf, devBlock, exitOf, listenOnSocket, noCalls, run, runRow, sig
 /** Start-up plus a stop: far below a phase's own duration (60 s) and Docker's 10 s stop timeout. */
 const STOP_BOUND_MS = 8_000;
 const SECRETS = ["S1", "S2", "S3", "S4", "S5", "S6"];
-const PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
+const PRIVATE_KEY =
+  "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
 
 const rows: Row[] = [
   {
@@ -66,7 +67,8 @@ const rows: Row[] = [
   {
     name: "encore run hangs without a banner: readiness timeout, then a graceful stop",
     scenario: { run: { mode: "hang" } },
-    dev: (ctx) => `{env_file: .env.local, listen: "127.0.0.1:${ctx.port}", readiness: {timeout_ms: 1500}, shutdown: {timeout_ms: 2000}}`,
+    dev: (ctx) =>
+      `{env_file: .env.local, listen: "127.0.0.1:${ctx.port}", readiness: {timeout_ms: 1500}, shutdown: {timeout_ms: 2000}}`,
     code: 6,
     category: "DEV_SERVER_FAILED",
     message: /^dev server not ready after 1500 ms: .*; encore run was stopped/,
@@ -100,7 +102,8 @@ const rows: Row[] = [
     },
     code: 0,
     message: /received SIGTERM again; forcing the stop/,
-    check: (_ctx, finished) => assert.ok(finished.ms < 20_000, `took ${finished.ms} ms; the 60 s grace period was not waited out`),
+    check: (_ctx, finished) =>
+      assert.ok(finished.ms < 20_000, `took ${finished.ms} ms; the 60 s grace period was not waited out`),
   },
   {
     name: "secret set fails on the 3rd of 6 (concurrency 2): set and not set are named, and nothing runs",
@@ -151,7 +154,8 @@ const rows: Row[] = [
     env: (ctx) => ({ DOCKER_HOST: `unix://${ctx.project.path("docker.sock")}` }),
     code: 4,
     category: "PROVIDER_NOT_AVAILABLE",
-    message: /^the Docker engine is not usable: permission denied on \/.*\/docker\.sock \(owned by group \d+; this process runs as uid \d+/,
+    message:
+      /^the Docker engine is not usable: permission denied on \/.*\/docker\.sock \(owned by group \d+; this process runs as uid \d+/,
     check: noCalls,
   },
   {
@@ -217,10 +221,23 @@ const rows: Row[] = [
         [env.BOM_FIRST, env.EXPORTED, env.SINGLE, env.MULTI, env.SPACED, env.INLINE],
         ["first", "yes", "single # not a comment", "line one\nline two", "padded value", "value"],
       );
-      assert.equal(Object.keys(env).some((key) => key.startsWith("\uFEFF") || key === "" || key.includes(" ")), false, "no BOM, empty or invalid key");
-      const stdin = Object.fromEntries(runnerCalls(world).filter((call) => commandOf(call) === "secret set").map((call) => [call.argv.at(-1), call.stdin]));
-      assert.deepEqual(stdin, { SECRET_PEM: "-----BEGIN KEY-----\nabc\n-----END KEY-----", SECRET_QUOTED: 'p@ss w0rd # $HOME "q"', SECRET_EXPORTED: "exported-secret" });
-      for (const name of Object.keys(stdin)) assert.equal(env[name], undefined, `${name} is withheld from encore run's environment`);
+      assert.equal(
+        Object.keys(env).some((key) => key.startsWith("\uFEFF") || key === "" || key.includes(" ")),
+        false,
+        "no BOM, empty or invalid key",
+      );
+      const stdin = Object.fromEntries(
+        runnerCalls(world)
+          .filter((call) => commandOf(call) === "secret set")
+          .map((call) => [call.argv.at(-1), call.stdin]),
+      );
+      assert.deepEqual(stdin, {
+        SECRET_PEM: "-----BEGIN KEY-----\nabc\n-----END KEY-----",
+        SECRET_QUOTED: 'p@ss w0rd # $HOME "q"',
+        SECRET_EXPORTED: "exported-secret",
+      });
+      for (const name of Object.keys(stdin))
+        assert.equal(env[name], undefined, `${name} is withheld from encore run's environment`);
     },
   },
   {
@@ -289,7 +306,12 @@ const rows: Row[] = [
     },
     code: 0,
     message: /dev server stopped \(encore run exited with code 0\)/,
-    check: ({ project }) => assert.deepEqual(readdirSync(project.dir).sort(), [".env.local", "certs", "encore.app", "node_modules", "package.json", "stagecraft.yml"], "nothing was written"),
+    check: ({ project }) =>
+      assert.deepEqual(
+        readdirSync(project.dir).sort(),
+        [".env.local", "certs", "encore.app", "node_modules", "package.json", "stagecraft.yml"],
+        "nothing was written",
+      ),
   },
   {
     // An unlinked app's `encore run` creates .encore/manifest.json (its local app ID), as the
@@ -302,7 +324,12 @@ const rows: Row[] = [
     category: "DEV_SERVER_FAILED",
     message: /encore run exited with code 1 although no stop was requested/,
     detail: /read\/create manifest: .*permission denied/,
-    check: ({ world }) => assert.deepEqual(runnerCalls(world).map(commandOf).sort(), ["run", "version"], "the runner got as far as encore run"),
+    check: ({ world }) =>
+      assert.deepEqual(
+        runnerCalls(world).map(commandOf).sort(),
+        ["run", "version"],
+        "the runner got as far as encore run",
+      ),
   },
   // Stops in every phase: prompt (well within dev.shutdown.timeout_ms, 3 s here, plus start-up),
   // a requested stop (exit 0 for dev, BUILD_FAILED for a build), nothing left running.
@@ -379,7 +406,15 @@ const rows: Row[] = [
     code: 7,
     category: "BUILD_FAILED",
     message: /^build of api:v1 was cancelled/,
-    check: ({ world }) => assert.deepEqual(signalsOf(world, runnerCalls(world).find((call) => commandOf(call) === "build docker")), ["SIGINT"], "encore's own group was not signalled by the terminal"),
+    check: ({ world }) =>
+      assert.deepEqual(
+        signalsOf(
+          world,
+          runnerCalls(world).find((call) => commandOf(call) === "build docker"),
+        ),
+        ["SIGINT"],
+        "encore's own group was not signalled by the terminal",
+      ),
   },
   {
     name: "SIGHUP (the terminal closed) is a stop request like SIGTERM, and says so",
@@ -389,7 +424,8 @@ const rows: Row[] = [
     },
     code: 0,
     message: /received SIGHUP; stopping/,
-    check: ({ world }) => assert.deepEqual(signalsOf(world, run(world)), ["SIGINT"], "encore run gets SIGINT, its graceful stop"),
+    check: ({ world }) =>
+      assert.deepEqual(signalsOf(world, run(world)), ["SIGINT"], "encore run gets SIGINT, its graceful stop"),
   },
   {
     name: "SIGUSR1 does not open Node's inspector",
@@ -432,7 +468,8 @@ const rows: Row[] = [
     args: ["plan", "dev"],
     env: (ctx) => ({ HOME: ctx.project.path("stagecraft.yml"), XDG_CACHE_HOME: "" }),
     code: 0,
-    message: /cannot write the CA bundle to .*stagecraft\.yml\/\.cache\/stagecraft-encore \(ENOTDIR\); using \/.*stagecraft-encore-ca-/,
+    message:
+      /cannot write the CA bundle to .*stagecraft\.yml\/\.cache\/stagecraft-encore \(ENOTDIR\); using \/.*stagecraft-encore-ca-/,
   },
   {
     name: "mode: local in a read-only project: SECRET_SYNC_FAILED naming the file, with a fix",
@@ -461,7 +498,8 @@ const rows: Row[] = [
     prepare: (ctx) => {
       // The project is a subdirectory of the app: encore.app is found above it.
       mkdirSync(ctx.project.path("inner"));
-      for (const name of ["stagecraft.yml", ".env.local"]) renameSync(ctx.project.path(name), ctx.project.path("inner", name));
+      for (const name of ["stagecraft.yml", ".env.local"])
+        renameSync(ctx.project.path(name), ctx.project.path("inner", name));
       ctx.cwd = ctx.project.path("inner");
     },
     code: 3,

@@ -70,10 +70,20 @@ export interface Row {
 
 export const run = (world: DoubleWorld) => runnerCalls(world).find((call) => commandOf(call) === "run");
 export const signalsOf = (world: DoubleWorld, call: DoubleCall | undefined) =>
-  world.events().filter((event) => event.pid === call?.pid && event.event === "signal").map((event) => event.signal);
-export const exitOf = (world: DoubleWorld, call: DoubleCall | undefined) => world.events().find((event) => event.pid === call?.pid && event.event === "exit")?.code;
-export const noCalls = (ctx: Ctx) => assert.deepEqual(runnerCalls(ctx.world).map((call) => call.argv), [], "encore was never called");
-export const devBlock = (extra: string) => (ctx: Ctx) => `{env_file: .env.local, listen: "127.0.0.1:${ctx.port}", readiness: {timeout_ms: 15000}, shutdown: {timeout_ms: 3000}${extra}}`;
+  world
+    .events()
+    .filter((event) => event.pid === call?.pid && event.event === "signal")
+    .map((event) => event.signal);
+export const exitOf = (world: DoubleWorld, call: DoubleCall | undefined) =>
+  world.events().find((event) => event.pid === call?.pid && event.event === "exit")?.code;
+export const noCalls = (ctx: Ctx) =>
+  assert.deepEqual(
+    runnerCalls(ctx.world).map((call) => call.argv),
+    [],
+    "encore was never called",
+  );
+export const devBlock = (extra: string) => (ctx: Ctx) =>
+  `{env_file: .env.local, listen: "127.0.0.1:${ctx.port}", readiness: {timeout_ms: 15000}, shutdown: {timeout_ms: 3000}${extra}}`;
 const cleanupsByCtx = new WeakMap<Ctx, (() => void)[]>();
 export const cleanupsOf = (ctx: Ctx) => cleanupsByCtx.get(ctx)!;
 
@@ -95,11 +105,22 @@ export class Cli {
   readonly done: Promise<number | null>;
   readonly #waiters: { pattern: RegExp; resolve: () => void }[] = [];
 
-  constructor(args: string[], options: { cwd: string; env: Record<string, string | undefined>; unprivileged: boolean; group?: boolean }) {
+  constructor(
+    args: string[],
+    options: { cwd: string; env: Record<string, string | undefined>; unprivileged: boolean; group?: boolean },
+  ) {
     const argv = [process.execPath, CLI, ...args];
     // setpriv execs the runner, so the child's pid is the runner's: signals reach it directly.
-    const [file, ...rest] = options.unprivileged && ROOT ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--", ...argv] : argv;
-    this.child = spawn(file!, rest, { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: options.group === true });
+    const [file, ...rest] =
+      options.unprivileged && ROOT
+        ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--", ...argv]
+        : argv;
+    this.child = spawn(file!, rest, {
+      cwd: options.cwd,
+      env: options.env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: options.group === true,
+    });
     this.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (this.stdout += chunk));
     createInterface({ input: this.child.stderr! }).on("line", (line) => {
       this.stderr += `${line}\n`;
@@ -134,7 +155,8 @@ export class Cli {
 async function assertNothingLeft(world: DoubleWorld): Promise<void> {
   const calls = runnerCalls(world);
   for (let waited = 0; calls.some((call) => isAlive(call.pid)) && waited < 3000; waited += 50) await delay(50);
-  for (const call of calls) assert.equal(isAlive(call.pid), false, `encore ${call.argv.join(" ")} (pid ${call.pid}) is still running`);
+  for (const call of calls)
+    assert.equal(isAlive(call.pid), false, `encore ${call.argv.join(" ")} (pid ${call.pid}) is still running`);
 }
 
 export async function runRow(row: Row): Promise<void> {
@@ -148,14 +170,29 @@ export async function runRow(row: Row): Promise<void> {
     cleanups.push(() => world.remove());
     world.logIn();
     const envText = row.envFile ?? "PLAIN=visible\n";
-    const values = Object.fromEntries((typeof envText === "string" ? envText : "").split("\n").filter(Boolean).map((line) => line.split("=", 2) as [string, string]));
-    const project = encoreProject("", { ".env.local": "", "certs/ca.pem": readFileSync(TEST_CA, "utf8"), ...row.files });
+    const values = Object.fromEntries(
+      (typeof envText === "string" ? envText : "")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split("=", 2) as [string, string]),
+    );
+    const project = encoreProject("", {
+      ".env.local": "",
+      "certs/ca.pem": readFileSync(TEST_CA, "utf8"),
+      ...row.files,
+    });
     cleanups.push(() => {
       chmodSync(project.dir, 0o755);
       project.remove();
     });
     writeFileSync(project.path(".env.local"), envText);
-    const ctx: Ctx = { project, world, port, dockerHost: `tcp://127.0.0.1:${(engine.address() as { port: number }).port}`, values };
+    const ctx: Ctx = {
+      project,
+      world,
+      port,
+      dockerHost: `tcp://127.0.0.1:${(engine.address() as { port: number }).port}`,
+      values,
+    };
     cleanupsByCtx.set(ctx, cleanups);
     writeFileSync(project.path("stagecraft.yml"), yml(ctx, row));
     if (row.unprivileged && ROOT) {
@@ -175,7 +212,8 @@ export async function runRow(row: Row): Promise<void> {
     cleanups.push(() => {
       // A row that went wrong must not leave its processes to hang the suite.
       cli.child.kill("SIGKILL");
-      for (const call of runnerCalls(world)) if (call.argv[0] !== "daemon" && isAlive(call.pid)) process.kill(call.pid, "SIGKILL");
+      for (const call of runnerCalls(world))
+        if (call.argv[0] !== "daemon" && isAlive(call.pid)) process.kill(call.pid, "SIGKILL");
     });
     const deadline = delay(ROW_TIMEOUT_MS, undefined, { ref: false }).then(() => {
       throw new Error(`no exit within ${ROW_TIMEOUT_MS} ms:\n${cli.stderr}`);
@@ -209,4 +247,3 @@ function chownRecursive(dir: string, uid: number): void {
   chownSync(dir, uid, uid);
   for (const entry of readdirSync(dir, { recursive: true, encoding: "utf8" })) chownSync(join(dir, entry), uid, uid);
 }
-

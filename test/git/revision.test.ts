@@ -14,7 +14,11 @@ const ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmpdir() };
 function repository(): { dir: string; git: (...args: string[]) => string; marker: string } {
   const dir = mkdtempSync(join(tmpdir(), "stagecraft-rev-"));
   cleanup(() => rmSync(dir, { recursive: true, force: true }));
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "safe.directory=*", ...args], { cwd: dir, encoding: "utf8" }).trim();
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "safe.directory=*", ...args], {
+      cwd: dir,
+      encoding: "utf8",
+    }).trim();
   git("init", "-q", "-b", "main");
   writeFileSync(join(dir, "app.ts"), "export const a = 1;\n");
   writeFileSync(join(dir, ".gitignore"), ".secrets.local.cue\n");
@@ -45,7 +49,11 @@ describe("revisionTag", () => {
     writeFileSync(join(dir, "app.ts"), "export const a = 2;\n");
     assert.deepEqual(await revisionTag(dir, ENV, { checkDirty: true }), { ok: true, tag: `${sha}-dirty`, dirty: true });
     git("add", "app.ts");
-    assert.deepEqual(await revisionTag(dir, ENV, { checkDirty: true }), { ok: true, tag: `${sha}-dirty`, dirty: true }, "a staged change is a change");
+    assert.deepEqual(
+      await revisionTag(dir, ENV, { checkDirty: true }),
+      { ok: true, tag: `${sha}-dirty`, dirty: true },
+      "a staged change is a change",
+    );
   });
 
   test("reads packed refs, a detached HEAD and a linked worktree from the files", async () => {
@@ -53,13 +61,25 @@ describe("revisionTag", () => {
     const sha = git("rev-parse", "HEAD");
     git("pack-refs", "--all");
     assert.ok(!existsSync(join(dir, ".git", "refs", "heads", "main")));
-    assert.deepEqual(await revisionTag(dir, ENV, { checkDirty: true }), { ok: true, tag: sha.slice(0, 12), dirty: false });
+    assert.deepEqual(await revisionTag(dir, ENV, { checkDirty: true }), {
+      ok: true,
+      tag: sha.slice(0, 12),
+      dirty: false,
+    });
     const linked = `${dir}-wt`;
     cleanup(() => rmSync(linked, { recursive: true, force: true }));
     git("worktree", "add", "-q", "--detach", linked, "HEAD");
-    assert.deepEqual(await revisionTag(linked, ENV, { checkDirty: true }), { ok: true, tag: sha.slice(0, 12), dirty: false });
+    assert.deepEqual(await revisionTag(linked, ENV, { checkDirty: true }), {
+      ok: true,
+      tag: sha.slice(0, 12),
+      dirty: false,
+    });
     writeFileSync(join(linked, "app.ts"), "changed\n");
-    assert.deepEqual(await revisionTag(linked, ENV, { checkDirty: true }), { ok: true, tag: `${sha.slice(0, 12)}-dirty`, dirty: true });
+    assert.deepEqual(await revisionTag(linked, ENV, { checkDirty: true }), {
+      ok: true,
+      tag: `${sha.slice(0, 12)}-dirty`,
+      dirty: true,
+    });
   });
 
   test("runs nothing the repository configures: fsmonitor, filters, hooks and diff drivers stay idle", async () => {
@@ -78,7 +98,11 @@ describe("revisionTag", () => {
     hostileConfig(dir, git, marker);
     const sha = git("rev-parse", "HEAD").slice(0, 12);
     execFileSync("chown", ["-R", "4321:4321", dir]);
-    assert.throws(() => execFileSync("git", ["status"], { cwd: dir, stdio: "pipe" }), /dubious ownership/, "git itself refuses this checkout");
+    assert.throws(
+      () => execFileSync("git", ["status"], { cwd: dir, stdio: "pipe" }),
+      /dubious ownership/,
+      "git itself refuses this checkout",
+    );
     assert.deepEqual(await revisionTag(dir, ENV, { checkDirty: true }), { ok: true, tag: sha, dirty: false });
     assert.equal(statSync(join(dir, ".git", "index")).uid, 4321, "the index was not rewritten");
     assert.ok(!existsSync(marker));
@@ -99,6 +123,11 @@ describe("revisionTag", () => {
     execFileSync("git", ["init", "-q", "-b", "main"], { cwd: outside });
     const empty = await revisionTag(outside, ENV, { checkDirty: true });
     assert.deepEqual(empty, { ok: false, reason: `${outside}: refs/heads/main has no commit yet` });
-    assert.deepEqual(readdirSync(tmpdir()).filter((name) => name.startsWith("stagecraft-git-") && !existsSync(join(tmpdir(), name, "HEAD"))), []);
+    assert.deepEqual(
+      readdirSync(tmpdir()).filter(
+        (name) => name.startsWith("stagecraft-git-") && !existsSync(join(tmpdir(), name, "HEAD")),
+      ),
+      [],
+    );
   });
 });

@@ -11,8 +11,19 @@ import {
 
 describe("formatImageReference", () => {
   test("joins registry, image name, tag and suffix", () => {
-    assert.equal(formatImageReference({ registry: "ghcr.io/your-org/platform", imageName: "api", tag: "abc1234", suffix: "" }), "ghcr.io/your-org/platform/api:abc1234");
-    assert.equal(formatImageReference({ registry: "ghcr.io/your-org/platform", imageName: "api", tag: "abc1234", suffix: "-encore" }), "ghcr.io/your-org/platform/api:abc1234-encore");
+    assert.equal(
+      formatImageReference({ registry: "ghcr.io/your-org/platform", imageName: "api", tag: "abc1234", suffix: "" }),
+      "ghcr.io/your-org/platform/api:abc1234",
+    );
+    assert.equal(
+      formatImageReference({
+        registry: "ghcr.io/your-org/platform",
+        imageName: "api",
+        tag: "abc1234",
+        suffix: "-encore",
+      }),
+      "ghcr.io/your-org/platform/api:abc1234-encore",
+    );
   });
   test("omits the registry when there is none", () => {
     assert.equal(formatImageReference({ imageName: "api", tag: "v1", suffix: "" }), "api:v1");
@@ -35,7 +46,8 @@ describe("reference grammar", () => {
     ["", false],
   ];
   for (const [registry, ok] of registries) {
-    test(`registry ${JSON.stringify(registry)} is ${ok ? "valid" : "invalid"}`, () => assert.equal(checkRegistry(registry).ok, ok));
+    test(`registry ${JSON.stringify(registry)} is ${ok ? "valid" : "invalid"}`, () =>
+      assert.equal(checkRegistry(registry).ok, ok));
   }
   const names: [string, boolean][] = [
     ["api", true],
@@ -51,7 +63,8 @@ describe("reference grammar", () => {
     ["", false],
   ];
   for (const [name, ok] of names) {
-    test(`image name ${JSON.stringify(name)} is ${ok ? "valid" : "invalid"}`, () => assert.equal(checkImageName(name).ok, ok));
+    test(`image name ${JSON.stringify(name)} is ${ok ? "valid" : "invalid"}`, () =>
+      assert.equal(checkImageName(name).ok, ok));
   }
   const tags: [string, boolean][] = [
     ["abc1234", true],
@@ -67,7 +80,8 @@ describe("reference grammar", () => {
     ["", false],
   ];
   for (const [tag, ok] of tags) {
-    test(`tag ${JSON.stringify(tag.length > 20 ? `${tag.slice(0, 8)}…(${tag.length})` : tag)} is ${ok ? "valid" : "invalid"}`, () => assert.equal(checkTag(tag).ok, ok));
+    test(`tag ${JSON.stringify(tag.length > 20 ? `${tag.slice(0, 8)}…(${tag.length})` : tag)} is ${ok ? "valid" : "invalid"}`, () =>
+      assert.equal(checkTag(tag).ok, ok));
   }
   test("a suffix may be empty or tag characters only", () => {
     assert.equal(checkTagSuffix("").ok, true);
@@ -80,7 +94,12 @@ describe("reference grammar", () => {
     assert.equal(result.ok, false);
   });
   test("the repository name stays within 255 characters", () => {
-    const result = checkImageReference({ registry: `r.io/${"a".repeat(250)}`, imageName: "api", tag: "v1", suffix: "" });
+    const result = checkImageReference({
+      registry: `r.io/${"a".repeat(250)}`,
+      imageName: "api",
+      tag: "v1",
+      suffix: "",
+    });
     assert.equal(result.ok, false);
     assert.match((result as { message: string }).message, /255/);
   });

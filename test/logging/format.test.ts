@@ -34,7 +34,10 @@ describe("formatJson", () => {
 
 describe("formatPretty", () => {
   test("without colour: plain text, ANSI stripped, relayed lines in a gutter", () => {
-    assert.equal(formatPretty(record, { color: false }), "03:04:05.678 INFO  encore-ts dev  │ Encore development server running! url=http://x");
+    assert.equal(
+      formatPretty(record, { color: false }),
+      "03:04:05.678 INFO  encore-ts dev  │ Encore development server running! url=http://x",
+    );
   });
   test("with colour: keeps encore's own colours", () => {
     assert.match(formatPretty(record, { color: true }), /\u001B\[1mEncore/);
@@ -43,19 +46,34 @@ describe("formatPretty", () => {
 
 function capture() {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { chunks.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
   return { stream, text: () => chunks.join("") };
 }
 
 describe("createLogger", () => {
   test("every record carries provider, operation and feature, and secrets are redacted", () => {
     const out = capture();
-    const log = createLogger({ level: "info", format: "json", color: false, stream: out.stream, context: { operation: "dev" } });
+    const log = createLogger({
+      level: "info",
+      format: "json",
+      color: false,
+      stream: out.stream,
+      context: { operation: "dev" },
+    });
     log.redactor.add(["hunter2"]);
     log.info("value is hunter2", { note: "hunter2!" });
     log.line("stdout", "encore says hunter2");
     log.debug("hidden at info");
-    const records = out.text().trim().split("\n").map((line) => JSON.parse(line));
+    const records = out
+      .text()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     assert.equal(records.length, 2);
     for (const r of records) {
       assert.equal(r.provider, "encore-ts");
@@ -64,7 +82,10 @@ describe("createLogger", () => {
     }
     assert.equal(records[0].message, "value is [redacted]");
     assert.equal(records[0].note, "[redacted]!");
-    assert.deepEqual([records[1].message, records[1].stream, records[1].level], ["encore says [redacted]", "stdout", "info"]);
+    assert.deepEqual(
+      [records[1].message, records[1].stream, records[1].level],
+      ["encore says [redacted]", "stdout", "info"],
+    );
     assert.ok(!out.text().includes("hunter2"));
   });
 

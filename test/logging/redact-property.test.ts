@@ -34,7 +34,18 @@ const ALPHABETS = [
   "éüßñ日本語中文한국어😀🔑ΩЖ",
   "\u001B\u0007\u0008\u009B\u202E\u200B\t ",
 ];
-const NOISE = ["\u001B[31m", "\u001B[0m", "\u001B[1;38;5;208m", "\r", "\u0007", "\u0008", "\u202E", "\u2066", "\u200B", "\u001B]8;;https://x\u0007"];
+const NOISE = [
+  "\u001B[31m",
+  "\u001B[0m",
+  "\u001B[1;38;5;208m",
+  "\r",
+  "\u0007",
+  "\u0008",
+  "\u202E",
+  "\u2066",
+  "\u200B",
+  "\u001B]8;;https://x\u0007",
+];
 
 function secretOf(rand: () => number): string {
   const size = rand() < 0.1 ? 8_000 + Math.floor(rand() * 40_000) : 12 + Math.floor(rand() * 200);
@@ -74,7 +85,15 @@ function forbidden(secret: string): string[] {
 
 function capture() {
   const chunks: string[] = [];
-  return { stream: new Writable({ write(chunk, _encoding, done) { chunks.push(String(chunk)); done(); } }), text: () => chunks.join("") };
+  return {
+    stream: new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    }),
+    text: () => chunks.join(""),
+  };
 }
 
 describe("Redactor, property", () => {
@@ -84,7 +103,11 @@ describe("Redactor, property", () => {
       const secret = secretOf(rand);
       const printed = `${"x".repeat(Math.floor(rand() * 20))}secret=${disguise(secret, rand)} tail\nnext line\n`;
       const bytes = Buffer.from(printed);
-      for (const [format, color] of [["pretty", false], ["pretty", true], ["json", false]] as const) {
+      for (const [format, color] of [
+        ["pretty", false],
+        ["pretty", true],
+        ["json", false],
+      ] as const) {
         const out = capture();
         const log = createLogger({ level: "debug", format, color, stream: out.stream });
         log.redactor.add([secret]);
@@ -100,11 +123,20 @@ describe("Redactor, property", () => {
           offset += size;
         }
         for (const line of splitter.end()) log.line("stderr", line);
-        const error = new ProviderError({ category: "DEV_SERVER_FAILED", provider: "encore-ts", operation: "dev", message: `failed: ${printed}`, detail: tail.text((text) => log.redactor.redact(text)) });
+        const error = new ProviderError({
+          category: "DEV_SERVER_FAILED",
+          provider: "encore-ts",
+          operation: "dev",
+          message: `failed: ${printed}`,
+          detail: tail.text((text) => log.redactor.redact(text)),
+        });
         const rendered = renderError(error, format, (text) => log.redactor.redact(text));
         const shown = format === "json" ? jsonStrings(out.text() + rendered) : out.text() + rendered;
         for (const piece of forbidden(secret)) {
-          assert.ok(!shown.includes(piece), `trial ${trial} (${format}${color ? ", colour" : ""}): ${JSON.stringify(piece.slice(0, 60))}… shown`);
+          assert.ok(
+            !shown.includes(piece),
+            `trial ${trial} (${format}${color ? ", colour" : ""}): ${JSON.stringify(piece.slice(0, 60))}… shown`,
+          );
         }
       }
     }
@@ -116,6 +148,10 @@ function jsonStrings(text: string): string {
   return text
     .split("\n")
     .filter(Boolean)
-    .map((line) => Object.values(JSON.parse(line) as Record<string, unknown>).map(String).join("\n"))
+    .map((line) =>
+      Object.values(JSON.parse(line) as Record<string, unknown>)
+        .map(String)
+        .join("\n"),
+    )
     .join("\n");
 }

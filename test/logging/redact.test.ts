@@ -38,7 +38,13 @@ describe("Redactor", () => {
   test("a value printed with colour codes, CR, BEL or bidi characters inside it is still masked", () => {
     const redactor = new Redactor();
     redactor.add(["tok_1234567890"]);
-    for (const shown of ["tok_\u001B[1;31m1234\u001B[0m567890", "tok_12\r34567890", "tok_\u0007123\u202E4567890", "tok_1234\u200B567890", "\u001B]8;;http://x\u0007tok_1234567890\u001B]8;;\u0007"]) {
+    for (const shown of [
+      "tok_\u001B[1;31m1234\u001B[0m567890",
+      "tok_12\r34567890",
+      "tok_\u0007123\u202E4567890",
+      "tok_1234\u200B567890",
+      "\u001B]8;;http://x\u0007tok_1234567890\u001B]8;;\u0007",
+    ]) {
       assert.equal(redactor.redact(`before ${shown} after`), "before [redacted] after", JSON.stringify(shown));
     }
   });
@@ -50,7 +56,8 @@ describe("Redactor", () => {
   });
 
   test("a PEM chain of a dozen certificates (tens of kilobytes) is masked, whole and line by line", () => {
-    const block = (i: number) => `-----BEGIN CERTIFICATE-----\n${Array.from({ length: 25 }, (_, j) => `MII${String(i).padStart(2, "0")}${String(j).padStart(2, "0")}${"Q".repeat(57)}`).join("\n")}\n-----END CERTIFICATE-----`;
+    const block = (i: number) =>
+      `-----BEGIN CERTIFICATE-----\n${Array.from({ length: 25 }, (_, j) => `MII${String(i).padStart(2, "0")}${String(j).padStart(2, "0")}${"Q".repeat(57)}`).join("\n")}\n-----END CERTIFICATE-----`;
     const chain = Array.from({ length: 12 }, (_, i) => block(i)).join("\n");
     assert.ok(chain.length > 20_000);
     const redactor = new Redactor();
@@ -72,14 +79,22 @@ describe("Redactor", () => {
 describe("LiteralMatcher", () => {
   const cases: [string[], string, [number, number][]][] = [
     [["he", "she", "his", "hers"], "ushers", [[1, 6]]],
-    [["abc"], "xxabcxxabc", [[2, 5], [7, 10]]],
+    [
+      ["abc"],
+      "xxabcxxabc",
+      [
+        [2, 5],
+        [7, 10],
+      ],
+    ],
     [["aab"], "aaab", [[1, 4]]],
     [["a"], "", []],
     [["b", "abc"], "abc", [[0, 3]]],
     [["😀x"], "a😀x", [[1, 4]]],
   ];
   for (const [values, text, ranges] of cases) {
-    test(`${JSON.stringify(values)} in ${JSON.stringify(text)}`, () => assert.deepEqual(new LiteralMatcher(values).ranges(text), ranges));
+    test(`${JSON.stringify(values)} in ${JSON.stringify(text)}`, () =>
+      assert.deepEqual(new LiteralMatcher(values).ranges(text), ranges));
   }
 });
 

@@ -23,7 +23,10 @@ describe("LineSplitter", () => {
   test("cuts an endless line so memory stays bounded", () => {
     const splitter = new LineSplitter();
     const lines = splitter.push("x".repeat(MAX_LINE_CHARS * 2 + 10));
-    assert.deepEqual(lines.map((line) => line.length), [MAX_LINE_CHARS, MAX_LINE_CHARS]);
+    assert.deepEqual(
+      lines.map((line) => line.length),
+      [MAX_LINE_CHARS, MAX_LINE_CHARS],
+    );
     assert.deepEqual(splitter.end(), ["x".repeat(10)]);
   });
 });

@@ -36,13 +36,22 @@ describe("runCommand", () => {
 
   test("relays each line of stdout and stderr in order within each stream, and never rejects for an exit code", async () => {
     const lines: string[] = [];
-    const exit = await runCommand(node("console.log('a\\nb'); console.error('e'); console.log('c'); process.exitCode = 3"), {
-      stop: never(),
-      onLine: (stream, line) => lines.push(`${stream}:${line}`),
-    });
+    const exit = await runCommand(
+      node("console.log('a\\nb'); console.error('e'); console.log('c'); process.exitCode = 3"),
+      {
+        stop: never(),
+        onLine: (stream, line) => lines.push(`${stream}:${line}`),
+      },
+    );
     assert.deepEqual(exit, { exitCode: 3, signal: undefined, stopped: false, forced: false });
-    assert.deepEqual(lines.filter((line) => line.startsWith("stdout:")), ["stdout:a", "stdout:b", "stdout:c"]);
-    assert.deepEqual(lines.filter((line) => line.startsWith("stderr:")), ["stderr:e"]);
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith("stdout:")),
+      ["stdout:a", "stdout:b", "stdout:c"],
+    );
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith("stderr:")),
+      ["stderr:e"],
+    );
   });
 
   test("writes input to stdin and closes it; without input stdin is empty", async () => {
@@ -55,17 +64,26 @@ describe("runCommand", () => {
 
   test("passes exactly the given environment, nothing of the runner's", async () => {
     const lines: string[] = [];
-    await runCommand(node("console.log(Object.keys(process.env).sort().join(','))", { ONLY: "1" }), { stop: never(), onLine: (_, line) => lines.push(line) });
+    await runCommand(node("console.log(Object.keys(process.env).sort().join(','))", { ONLY: "1" }), {
+      stop: never(),
+      onLine: (_, line) => lines.push(line),
+    });
     assert.deepEqual(lines, ["ONLY,PATH"]);
   });
 
   test("a command that cannot start exits 127 (missing) or 126 (not executable), as from a shell", async () => {
-    const missing = await runCommand({ file: "/nonexistent/encore", args: [], cwd: process.cwd(), env: {} }, { stop: never() });
+    const missing = await runCommand(
+      { file: "/nonexistent/encore", args: [], cwd: process.cwd(), env: {} },
+      { stop: never() },
+    );
     assert.deepEqual([missing.exitCode, missing.signal, missing.spawnError], [127, undefined, "ENOENT"]);
     const dir = mkdtempSync(join(tmpdir(), "stagecraft-spawn-"));
     defer(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, "encore"), "#!/bin/sh\n", { mode: 0o644 });
-    const notExecutable = await runCommand({ file: join(dir, "encore"), args: [], cwd: process.cwd(), env: {} }, { stop: never() });
+    const notExecutable = await runCommand(
+      { file: join(dir, "encore"), args: [], cwd: process.cwd(), env: {} },
+      { stop: never() },
+    );
     assert.equal(notExecutable.exitCode, 126);
     assert.equal(notExecutable.spawnError, "EACCES");
   });
@@ -97,7 +115,9 @@ describe("startProcess", () => {
       `const child = startProcess({ file: process.execPath, args: ["-e", "setInterval(()=>{},1000)"], cwd: process.cwd(), env: {} }, { stop: { signal: new AbortController().signal, force: new AbortController().signal } });`,
       `console.log(child.pid); setTimeout(() => process.exit(0), 200);`,
     ].join("\n");
-    const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+    const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
     const pid = Number(result.stdout.trim());
     assert.ok(pid > 0, result.stderr);
     defer(() => alive(pid) && process.kill(pid, "SIGKILL"));
@@ -127,7 +147,10 @@ function lines() {
       seen.push(line);
       for (const [pattern, resolve] of waiters) if (pattern.test(line)) resolve();
     },
-    waitFor: (pattern: RegExp) => new Promise<void>((resolve) => (seen.some((line) => pattern.test(line)) ? resolve() : waiters.push([pattern, resolve]))),
+    waitFor: (pattern: RegExp) =>
+      new Promise<void>((resolve) =>
+        seen.some((line) => pattern.test(line)) ? resolve() : waiters.push([pattern, resolve]),
+      ),
   };
 }
 
@@ -149,7 +172,11 @@ describe("spawn: one way to stop every child", () => {
   test("a child that ignores its stop signal is killed after its grace period", async () => {
     const stop = stopControl();
     const out = lines();
-    const child = startProcess(sh("trap '' TERM; echo ready; while :; do sleep 0.05; done"), { stop, onLine: out.onLine, graceMs: 300 });
+    const child = startProcess(sh("trap '' TERM; echo ready; while :; do sleep 0.05; done"), {
+      stop,
+      onLine: out.onLine,
+      graceMs: 300,
+    });
     await out.waitFor(/ready/);
     const started = performance.now();
     stop.request();
@@ -161,7 +188,12 @@ describe("spawn: one way to stop every child", () => {
   test("a second stop request kills at once, whatever the grace period", async () => {
     const stop = stopControl();
     const out = lines();
-    const child = startProcess(sh("trap '' INT; echo ready; while :; do sleep 0.05; done"), { stop, onLine: out.onLine, stopSignal: "SIGINT", graceMs: 60_000 });
+    const child = startProcess(sh("trap '' INT; echo ready; while :; do sleep 0.05; done"), {
+      stop,
+      onLine: out.onLine,
+      stopSignal: "SIGINT",
+      graceMs: 60_000,
+    });
     await out.waitFor(/ready/);
     const started = performance.now();
     stop.request();
@@ -180,7 +212,11 @@ describe("spawn: one way to stop every child", () => {
     const orphan = Number(out.seen.find((line) => line.startsWith("orphan="))!.split("=")[1]);
     cleanup(() => alive(orphan) && process.kill(orphan, "SIGKILL"));
     assert.equal(exit.exitCode, 0);
-    assert.deepEqual(out.seen.filter((line) => line === "done"), ["done"], "everything printed before the exit is relayed");
+    assert.deepEqual(
+      out.seen.filter((line) => line === "done"),
+      ["done"],
+      "everything printed before the exit is relayed",
+    );
     assert.ok(alive(orphan), "the orphan still holds the pipes");
     assert.ok(performance.now() - started < 3000, `took ${Math.round(performance.now() - started)} ms`);
   });
@@ -190,11 +226,19 @@ describe("spawn: one way to stop every child", () => {
     let release: () => void = () => {};
     const behind = new Promise<void>((resolve) => (release = resolve));
     let count = 0;
-    const child = startProcess({ file: process.execPath, args: ["-e", "const b=Buffer.alloc(65536,'y\\n');for(;;)require('fs').writeSync(1,b)"], cwd: "/", env: ENV }, {
-      stop,
-      onLine: () => count++,
-      drained: () => behind,
-    });
+    const child = startProcess(
+      {
+        file: process.execPath,
+        args: ["-e", "const b=Buffer.alloc(65536,'y\\n');for(;;)require('fs').writeSync(1,b)"],
+        cwd: "/",
+        env: ENV,
+      },
+      {
+        stop,
+        onLine: () => count++,
+        drained: () => behind,
+      },
+    );
     for (let i = 0; i < 100 && count === 0; i++) await delay(10);
     await delay(300);
     const first = count;
@@ -206,5 +250,4 @@ describe("spawn: one way to stop every child", () => {
     const exit = await child.exited;
     assert.equal(exit.stopped, true);
   });
-
 });

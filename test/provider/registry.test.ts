@@ -16,7 +16,10 @@ describe("ProviderRegistry", () => {
   });
 
   test("a duplicate ID is an error", () => {
-    assert.throws(() => new ProviderRegistry([encoreTsProvider, { ...encoreTsProvider }]), /backend provider "encore-ts" is already registered/);
+    assert.throws(
+      () => new ProviderRegistry([encoreTsProvider, { ...encoreTsProvider }]),
+      /backend provider "encore-ts" is already registered/,
+    );
   });
 
   test("an unknown ID is not found", () => {

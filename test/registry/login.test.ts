@@ -4,8 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { deferred } from "../support/cleanup.ts";
-import { readUserDockerConfig, removeDockerConfig, temporaryDockerConfigDir, writeDockerConfig } from "../../src/registry/docker-config.ts";
-import { DOCKER_HUB_AUTH_KEY, dockerConfigWithLogin, findRegistryLogin, registryHostOf } from "../../src/registry/login.ts";
+import {
+  readUserDockerConfig,
+  removeDockerConfig,
+  temporaryDockerConfigDir,
+  writeDockerConfig,
+} from "../../src/registry/docker-config.ts";
+import {
+  DOCKER_HUB_AUTH_KEY,
+  dockerConfigWithLogin,
+  findRegistryLogin,
+  registryHostOf,
+} from "../../src/registry/login.ts";
 
 const defer = deferred();
 const b64 = (text: string) => Buffer.from(text).toString("base64");
@@ -29,15 +39,26 @@ describe("findRegistryLogin", () => {
     assert.deepEqual(findRegistryLogin({}, ref), { ok: true, login: undefined });
   });
   test("user name and password: a login for the image's registry", () => {
-    assert.deepEqual(findRegistryLogin({ STAGECRAFT_REGISTRY_USERNAME: "ci", STAGECRAFT_REGISTRY_PASSWORD: "p:w" }, ref), {
-      ok: true,
-      login: { host: "registry.example.com:5000", username: "ci", password: "p:w" },
-    });
+    assert.deepEqual(
+      findRegistryLogin({ STAGECRAFT_REGISTRY_USERNAME: "ci", STAGECRAFT_REGISTRY_PASSWORD: "p:w" }, ref),
+      {
+        ok: true,
+        login: { host: "registry.example.com:5000", username: "ci", password: "p:w" },
+      },
+    );
   });
   test("STAGECRAFT_REGISTRY names another registry, written as Docker's config key", () => {
-    const rows: [string, string][] = [["https://ghcr.io/v2/", "ghcr.io"], ["ghcr.io", "ghcr.io"], ["docker.io", DOCKER_HUB_AUTH_KEY], ["mirror.local:443", "mirror.local:443"]];
+    const rows: [string, string][] = [
+      ["https://ghcr.io/v2/", "ghcr.io"],
+      ["ghcr.io", "ghcr.io"],
+      ["docker.io", DOCKER_HUB_AUTH_KEY],
+      ["mirror.local:443", "mirror.local:443"],
+    ];
     for (const [value, host] of rows) {
-      const found = findRegistryLogin({ STAGECRAFT_REGISTRY: value, STAGECRAFT_REGISTRY_USERNAME: "u", STAGECRAFT_REGISTRY_PASSWORD: "p" }, ref);
+      const found = findRegistryLogin(
+        { STAGECRAFT_REGISTRY: value, STAGECRAFT_REGISTRY_USERNAME: "u", STAGECRAFT_REGISTRY_PASSWORD: "p" },
+        ref,
+      );
       assert.deepEqual(found.ok && found.login?.host, host, value);
     }
   });
@@ -46,8 +67,14 @@ describe("findRegistryLogin", () => {
       [{ STAGECRAFT_REGISTRY_USERNAME: "ci" }, "STAGECRAFT_REGISTRY_PASSWORD"],
       [{ STAGECRAFT_REGISTRY_PASSWORD: "hunter2" }, "STAGECRAFT_REGISTRY_USERNAME"],
       [{ STAGECRAFT_REGISTRY: "ghcr.io" }, "STAGECRAFT_REGISTRY_USERNAME"],
-      [{ STAGECRAFT_REGISTRY_USERNAME: "a:b", STAGECRAFT_REGISTRY_PASSWORD: "hunter2" }, "STAGECRAFT_REGISTRY_USERNAME"],
-      [{ STAGECRAFT_REGISTRY: "ghcr io", STAGECRAFT_REGISTRY_USERNAME: "u", STAGECRAFT_REGISTRY_PASSWORD: "hunter2" }, "STAGECRAFT_REGISTRY"],
+      [
+        { STAGECRAFT_REGISTRY_USERNAME: "a:b", STAGECRAFT_REGISTRY_PASSWORD: "hunter2" },
+        "STAGECRAFT_REGISTRY_USERNAME",
+      ],
+      [
+        { STAGECRAFT_REGISTRY: "ghcr io", STAGECRAFT_REGISTRY_USERNAME: "u", STAGECRAFT_REGISTRY_PASSWORD: "hunter2" },
+        "STAGECRAFT_REGISTRY",
+      ],
     ];
     for (const [env, variable] of rows) {
       const found = findRegistryLogin(env, ref);
@@ -62,7 +89,10 @@ describe("findRegistryLogin", () => {
 describe("dockerConfigWithLogin", () => {
   const login = { host: "ghcr.io", username: "ci", password: "secret" };
   test("adds the login to the user's config and keeps the other registries", () => {
-    const existing = { auths: { "quay.io": { auth: b64("q:q") } }, proxies: { default: { httpProxy: "http://p:3128" } } };
+    const existing = {
+      auths: { "quay.io": { auth: b64("q:q") } },
+      proxies: { default: { httpProxy: "http://p:3128" } },
+    };
     assert.deepEqual(dockerConfigWithLogin(existing, login), {
       auths: { "quay.io": { auth: b64("q:q") }, "ghcr.io": { auth: b64("ci:secret") } },
       proxies: { default: { httpProxy: "http://p:3128" } },
@@ -70,7 +100,10 @@ describe("dockerConfigWithLogin", () => {
   });
   test("drops a credential store and this registry's helper, which would win over auths", () => {
     const existing = { credsStore: "desktop", credHelpers: { "ghcr.io": "gh", "gcr.io": "gcloud" } };
-    assert.deepEqual(dockerConfigWithLogin(existing, login), { credHelpers: { "gcr.io": "gcloud" }, auths: { "ghcr.io": { auth: b64("ci:secret") } } });
+    assert.deepEqual(dockerConfigWithLogin(existing, login), {
+      credHelpers: { "gcr.io": "gcloud" },
+      auths: { "ghcr.io": { auth: b64("ci:secret") } },
+    });
   });
   test("starts empty from anything that is not a JSON object", () => {
     for (const existing of [undefined, null, [], "x", 3]) {

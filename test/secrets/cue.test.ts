@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { LOCAL_SECRETS_HEADER, renderLocalSecrets } from "../../src/secrets/cue.ts";
 
 describe("renderLocalSecrets", () => {
-  test("one `Name: \"value\"` line per secret, after the header that marks the file as ours", () => {
+  test('one `Name: "value"` line per secret, after the header that marks the file as ours', () => {
     assert.equal(
       renderLocalSecrets([
         { name: "STRIPE_API_KEY", value: "sk_test_123" },

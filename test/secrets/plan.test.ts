@@ -3,7 +3,11 @@ import { describe, test } from "node:test";
 import { composeEnvironment } from "../../src/env/environment.ts";
 import { planSecretSync, secretValues } from "../../src/secrets/plan.ts";
 
-const env = composeEnvironment({ processEnv: { A: "alpha", EMPTY: "" }, fileEnv: { B: "beta" }, disableTelemetry: false });
+const env = composeEnvironment({
+  processEnv: { A: "alpha", EMPTY: "" },
+  fileEnv: { B: "beta" },
+  disableTelemetry: false,
+});
 
 describe("planSecretSync", () => {
   const cases: [string, string[], string[], { calls: [string, string[]][]; missing: string[] }][] = [
@@ -20,7 +24,12 @@ describe("planSecretSync", () => {
         missing: [],
       },
     ],
-    ["a missing or empty variable is listed, not called", ["A", "MISSING", "EMPTY"], ["prod"], { calls: [["A", ["secret", "set", "--type", "prod", "A"]]], missing: ["MISSING", "EMPTY"] }],
+    [
+      "a missing or empty variable is listed, not called",
+      ["A", "MISSING", "EMPTY"],
+      ["prod"],
+      { calls: [["A", ["secret", "set", "--type", "prod", "A"]]], missing: ["MISSING", "EMPTY"] },
+    ],
   ];
   for (const [name, fromEnv, types, expected] of cases) {
     test(name, () => {
@@ -30,7 +39,8 @@ describe("planSecretSync", () => {
         expected.calls,
       );
       assert.deepEqual(plan.missing, expected.missing);
-      for (const call of plan.calls) assert.ok(!call.args.includes(env.get(call.name)!.value), "a value never reaches argv");
+      for (const call of plan.calls)
+        assert.ok(!call.args.includes(env.get(call.name)!.value), "a value never reaches argv");
     });
   }
 });

@@ -73,6 +73,9 @@ describe("SecretSyncState is a cache: a broken one costs a full sync and a warni
     writeFileSync(join(home.dir, ".config"), "a file where a directory belongs");
     const { state, warnings } = open(home.dir);
     assert.equal(state, undefined);
-    assert.match(warnings.join("\n"), /the sync state cannot be kept in .*stagecraft-encore \((ENOTDIR|EEXIST)\); every secret is synced/);
+    assert.match(
+      warnings.join("\n"),
+      /the sync state cannot be kept in .*stagecraft-encore \((ENOTDIR|EEXIST)\); every secret is synced/,
+    );
   });
 });

@@ -48,7 +48,12 @@ export class RunningCli {
         }
       }
     });
-    this.#done = once(this.child, "close").then(([code, signal]) => ({ code, signal, stdout: this.stdout, stderr: this.stderr }));
+    this.#done = once(this.child, "close").then(([code, signal]) => ({
+      code,
+      signal,
+      stdout: this.stdout,
+      stderr: this.stderr,
+    }));
   }
 
   /** Resolves with the first stderr line matching `pattern` (already printed ones count). Rejects if the CLI exits first. */
@@ -57,7 +62,13 @@ export class RunningCli {
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       this.#waiters.push({ pattern, resolve });
-      this.#done.then((finished) => reject(new Error(`exited (${finished.code ?? finished.signal}) before a line matched ${pattern}:\n${finished.stderr}`)));
+      this.#done.then((finished) =>
+        reject(
+          new Error(
+            `exited (${finished.code ?? finished.signal}) before a line matched ${pattern}:\n${finished.stderr}`,
+          ),
+        ),
+      );
     });
   }
 

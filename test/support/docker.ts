@@ -43,7 +43,8 @@ export async function docker(args: readonly string[], options: DockerOptions = {
     stdin: "ignore",
     ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
   });
-  if (result.timedOut) throw new Error(`docker ${args.join(" ")} did not finish within ${options.timeoutMs} ms\n${String(result.stderr)}`);
+  if (result.timedOut)
+    throw new Error(`docker ${args.join(" ")} did not finish within ${options.timeoutMs} ms\n${String(result.stderr)}`);
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
@@ -51,7 +52,9 @@ export async function docker(args: readonly string[], options: DockerOptions = {
 export async function dockerOk(args: readonly string[], options: DockerOptions = {}): Promise<CommandResult> {
   const result = await docker(args, options);
   if (result.exitCode !== 0) {
-    throw new Error(`docker ${args.join(" ")} exited with ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+    throw new Error(
+      `docker ${args.join(" ")} exited with ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
   }
   return result;
 }
@@ -78,12 +81,18 @@ async function checkDocker(): Promise<void> {
   } catch (error) {
     engine = { exitCode: -1, stdout: "", stderr: error instanceof Error ? error.message : String(error) };
   }
-  if (engine.exitCode !== 0) problems.push(`the Docker engine does not answer: ${firstLine(engine.stderr) || `docker version exited with ${engine.exitCode}`}`);
+  if (engine.exitCode !== 0)
+    problems.push(
+      `the Docker engine does not answer: ${firstLine(engine.stderr) || `docker version exited with ${engine.exitCode}`}`,
+    );
   for (const plugin of ["compose", "buildx"]) {
     const result = await docker([plugin, "version"]).catch(() => undefined);
     if (!result || result.exitCode !== 0) problems.push(`the docker ${plugin} plugin is missing`);
   }
-  if (problems.length > 0) throw new Error(`Docker is not usable here:\n${problems.map((problem) => `  * ${problem}`).join("\n")}\n${HOW_TO_GET_DOCKER}`);
+  if (problems.length > 0)
+    throw new Error(
+      `Docker is not usable here:\n${problems.map((problem) => `  * ${problem}`).join("\n")}\n${HOW_TO_GET_DOCKER}`,
+    );
 }
 
 function firstLine(text: string): string {
@@ -93,7 +102,8 @@ function firstLine(text: string): string {
 /** The host engine's socket, for bind mounts into the toolbox. */
 export function hostDockerSocket(): string {
   const host = process.env["DOCKER_HOST"];
-  if (host && !host.startsWith("unix://")) throw new Error(`the container tests mount the engine's socket, but DOCKER_HOST=${host} is not a unix socket`);
+  if (host && !host.startsWith("unix://"))
+    throw new Error(`the container tests mount the engine's socket, but DOCKER_HOST=${host} is not a unix socket`);
   return host ? host.slice("unix://".length) : "/var/run/docker.sock";
 }
 
@@ -113,7 +123,12 @@ export class ComposeProject {
   readonly profiles: readonly string[];
   readonly variables: Readonly<Record<string, string>>;
 
-  constructor(options: { name: string; files: readonly string[]; profiles?: readonly string[]; variables: Record<string, string> }) {
+  constructor(options: {
+    name: string;
+    files: readonly string[];
+    profiles?: readonly string[];
+    variables: Record<string, string>;
+  }) {
     this.name = options.name;
     this.files = options.files;
     this.profiles = options.profiles ?? [];
@@ -130,7 +145,14 @@ export class ComposeProject {
   }
 
   args(args: readonly string[]): string[] {
-    return ["compose", "-p", this.name, ...this.files.flatMap((file) => ["-f", file]), ...this.profiles.flatMap((profile) => ["--profile", profile]), ...args];
+    return [
+      "compose",
+      "-p",
+      this.name,
+      ...this.files.flatMap((file) => ["-f", file]),
+      ...this.profiles.flatMap((profile) => ["--profile", profile]),
+      ...args,
+    ];
   }
 
   /** `up --wait` through testcontainers, which also waits for each container's healthcheck. */
@@ -149,7 +171,8 @@ export class ComposeProject {
   async containerId(service: string): Promise<string> {
     const { stdout } = await this.runOk(["ps", "--all", "--quiet", service]);
     const id = stdout.trim();
-    if (!id || id.includes("\n")) throw new Error(`expected one container for ${service} in ${this.name}, got ${JSON.stringify(id)}`);
+    if (!id || id.includes("\n"))
+      throw new Error(`expected one container for ${service} in ${this.name}, got ${JSON.stringify(id)}`);
     return id;
   }
 
@@ -227,14 +250,22 @@ export function waitForLogLine(id: string, pattern: RegExp, timeoutMs = 60_000):
       if (error) reject(error);
       else resolve(line!);
     };
-    const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} from container ${id} within ${timeoutMs} ms; it printed:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(`no line matching ${pattern} from container ${id} within ${timeoutMs} ms; it printed:\n${seen}`),
+        ),
+      timeoutMs,
+    );
     for (const stream of [follower.stdout, follower.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         seen += `${line}\n`;
         if (pattern.test(line)) finish(undefined, line);
       });
     }
-    follower.once("close", () => finish(new Error(`container ${id} stopped before a line matched ${pattern}; it printed:\n${seen}`)));
+    follower.once("close", () =>
+      finish(new Error(`container ${id} stopped before a line matched ${pattern}; it printed:\n${seen}`)),
+    );
   });
 }
 
@@ -247,9 +278,16 @@ export async function loadImageInto(containerId: string, ref: string): Promise<v
   const load = spawn("docker", ["exec", "-i", containerId, "docker", "load"], { stdio: ["pipe", "pipe", "pipe"] });
   save.stdout.pipe(load.stdin);
   let output = "";
-  for (const stream of [save.stderr, load.stdout, load.stderr]) stream.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-  const [[saved], [loaded]] = (await Promise.all([once(save, "close"), once(load, "close")])) as [[number | null], [number | null]];
-  if (saved !== 0 || loaded !== 0) throw new Error(`docker save ${ref} | docker exec -i ${containerId} docker load failed (${saved}, ${loaded}):\n${output}`);
+  for (const stream of [save.stderr, load.stdout, load.stderr])
+    stream.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const [[saved], [loaded]] = (await Promise.all([once(save, "close"), once(load, "close")])) as [
+    [number | null],
+    [number | null],
+  ];
+  if (saved !== 0 || loaded !== 0)
+    throw new Error(
+      `docker save ${ref} | docker exec -i ${containerId} docker load failed (${saved}, ${loaded}):\n${output}`,
+    );
 }
 
 export interface SocketProxy {

@@ -42,7 +42,14 @@ export async function doubleWorld(scenario: unknown = {}): Promise<DoubleWorld> 
   // Each world's daemon serves its dashboard and MCP on ports of its own.
   const [dashboard, mcp] = [await freePort(), await freePort()];
   const log = home.path("encore-calls.jsonl");
-  const read = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line)) : []);
+  const read = () =>
+    existsSync(log)
+      ? readFileSync(log, "utf8")
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line))
+      : [];
   return {
     home,
     log,
@@ -60,15 +67,23 @@ export async function doubleWorld(scenario: unknown = {}): Promise<DoubleWorld> 
     // The double logs what it read from stdin as a separate event once it reached EOF.
     calls: () => {
       const entries = read();
-      const stdin = new Map(entries.filter((entry: DoubleEvent) => entry.event === "stdin").map((entry: DoubleEvent) => [entry.pid, entry.stdin]));
-      return entries.filter((entry: DoubleEvent) => entry.event === "call").map((call: DoubleCall) => ({ ...call, stdin: stdin.get(call.pid) ?? null }));
+      const stdin = new Map(
+        entries
+          .filter((entry: DoubleEvent) => entry.event === "stdin")
+          .map((entry: DoubleEvent) => [entry.pid, entry.stdin]),
+      );
+      return entries
+        .filter((entry: DoubleEvent) => entry.event === "call")
+        .map((call: DoubleCall) => ({ ...call, stdin: stdin.get(call.pid) ?? null }));
     },
     events: () => read(),
     logIn: () => {
       const file = join(home.dir, ".config", "encore", ".auth_token");
       mkdirSync(dirname(file), { recursive: true });
       // The real CLI stores its OAuth token as JSON; the double parses it the same way.
-      writeFileSync(file, JSON.stringify({ access_token: "test-token", token_type: "Bearer", actor: "test" }), { mode: 0o600 });
+      writeFileSync(file, JSON.stringify({ access_token: "test-token", token_type: "Bearer", actor: "test" }), {
+        mode: 0o600,
+      });
     },
     // Removing HOME removes the daemon's socket, which stops the double's daemon.
     remove: () => home.remove(),
@@ -82,5 +97,8 @@ export function runnerCalls(world: DoubleWorld): DoubleCall[] {
 
 /** The command word(s) of a call: ["run"], ["secret", "set"], ["build", "docker"], ["version"]. */
 export function commandOf(call: DoubleCall): string {
-  return call.argv.filter((arg) => !arg.startsWith("-")).slice(0, call.argv[0] === "version" || call.argv[0] === "run" ? 1 : 2).join(" ");
+  return call.argv
+    .filter((arg) => !arg.startsWith("-"))
+    .slice(0, call.argv[0] === "version" || call.argv[0] === "run" ? 1 : 2)
+    .join(" ");
 }

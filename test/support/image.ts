@@ -53,13 +53,20 @@ export async function vendorEncoreDouble(arch: Arch = targetArch()): Promise<str
   const target = join(ROOT, "vendor", "encore", name);
   const work = mkdtempSync(join(tmpdir(), "stagecraft-encore-pack-"));
   try {
-    const { stdout } = await run("sh", [join(ROOT, "test", "fixtures", "encore", "pack.sh"), ENCORE_VERSION, arch, work]);
+    const { stdout } = await run("sh", [
+      join(ROOT, "test", "fixtures", "encore", "pack.sh"),
+      ENCORE_VERSION,
+      arch,
+      work,
+    ]);
     const sha256 = stdout.trim();
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`pack.sh printed ${JSON.stringify(stdout)}, not a sha256`);
     if (existsSync(target)) {
       if (sha256OfFile(target) === sha256) return sha256;
       if (!(await isEncoreDouble(target))) {
-        throw new Error(`${target} is not the encore test double (a real Encore release?); the container tests will not overwrite it: move it aside`);
+        throw new Error(
+          `${target} is not the encore test double (a real Encore release?); the container tests will not overwrite it: move it aside`,
+        );
       }
     }
     // Atomic, so a build running in another process never sees half a file.
@@ -110,29 +117,43 @@ export async function buildToolboxImage(build: ImageBuild): Promise<BuiltImage> 
   const encoreSha256 = await vendorEncoreDouble(build.arch);
   const extraCa = build.extraCa === undefined ? (existsSync(SYSTEM_BUNDLE) ? SYSTEM_BUNDLE : null) : build.extraCa;
   const args = [
-    "buildx", "build", "--load", "--progress", "plain",
-    "--build-arg", `ENCORE_VERSION=${ENCORE_VERSION}`,
-    "--build-arg", `ENCORE_SHA256=${encoreSha256}`,
+    "buildx",
+    "build",
+    "--load",
+    "--progress",
+    "plain",
+    "--build-arg",
+    `ENCORE_VERSION=${ENCORE_VERSION}`,
+    "--build-arg",
+    `ENCORE_SHA256=${encoreSha256}`,
     ...(build.arch ? ["--platform", `linux/${build.arch}`] : []),
     ...(build.nodeImage ? ["--build-arg", `NODE_IMAGE=${build.nodeImage}`] : []),
     ...(build.buildNodeImage ? ["--build-arg", `BUILD_NODE_IMAGE=${build.buildNodeImage}`] : []),
     ...(extraCa ? ["--secret", `id=extra_ca,src=${extraCa}`] : []),
     ...(build.noCacheFilter?.length ? ["--no-cache-filter", build.noCacheFilter.join(",")] : []),
-    "--tag", build.tag,
+    "--tag",
+    build.tag,
     ROOT,
   ];
   const started = performance.now();
-  const [file, fileArgs]: [string, string[]] = (await hasFlock()) ? ["flock", [BUILD_LOCK, "docker", ...args]] : ["docker", args];
+  const [file, fileArgs]: [string, string[]] = (await hasFlock())
+    ? ["flock", [BUILD_LOCK, "docker", ...args]]
+    : ["docker", args];
   const result = await execa(file, fileArgs, { reject: false, all: true, stdin: "ignore" });
   const log = String(result.all ?? "");
   if (result.exitCode !== 0) {
-    throw new Error(`building the toolbox image failed (docker ${args.join(" ")} exited with ${result.exitCode}):\n${log.split("\n").slice(-40).join("\n")}`);
+    throw new Error(
+      `building the toolbox image failed (docker ${args.join(" ")} exited with ${result.exitCode}):\n${log.split("\n").slice(-40).join("\n")}`,
+    );
   }
   return { tag: build.tag, encoreSha256, log, durationMs: Math.round(performance.now() - started) };
 }
 
 async function hasFlock(): Promise<boolean> {
-  return run("flock", ["--version"]).then(() => true, () => false);
+  return run("flock", ["--version"]).then(
+    () => true,
+    () => false,
+  );
 }
 
 let shared: Promise<BuiltImage> | undefined;

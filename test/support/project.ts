@@ -43,14 +43,19 @@ export function tempProject(files: Record<string, string> = {}): TempProject {
 export function markInstalled(appRoot: string, boundary = appRoot): void {
   let declared: string | undefined;
   try {
-    declared = (JSON.parse(readFileSync(join(appRoot, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies?.["encore.dev"];
+    declared = (
+      JSON.parse(readFileSync(join(appRoot, "package.json"), "utf8")) as { dependencies?: Record<string, string> }
+    ).dependencies?.["encore.dev"];
   } catch {
     return; // no valid package.json: a test of that case
   }
   if (declared) {
     const dir = join(appRoot, "node_modules", "encore.dev");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "encore.dev", version: declared.replace(/^[\^~=]+/, "") })}\n`);
+    writeFileSync(
+      join(dir, "package.json"),
+      `${JSON.stringify({ name: "encore.dev", version: declared.replace(/^[\^~=]+/, "") })}\n`,
+    );
   }
   const inspected = inspectInstall({ appRoot, boundary, enabled: true, nodeMajor: nodeMajorOf() });
   if (!inspected.ok) return; // an app the install step refuses (bun): a test of that case

@@ -22,15 +22,53 @@ export interface TestCA {
 export function makeTestCA(names: readonly string[]): TestCA {
   const dir = mkdtempSync(join(tmpdir(), "stagecraft-test-ca-"));
   chmodSync(dir, 0o755);
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  const openssl = (...args: string[]) =>
+    execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  openssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=stagecraft-encore test CA");
+  openssl(
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=stagecraft-encore test CA",
+  );
   openssl("req", "-new", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", `/CN=${names[0]}`);
-  writeFileSync(join(dir, "ext"), `subjectAltName=${[...names.map((n) => `DNS:${n}`), "IP:127.0.0.1"].join(",")}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-  openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "ext", "-out", "server.pem");
+  writeFileSync(
+    join(dir, "ext"),
+    `subjectAltName=${[...names.map((n) => `DNS:${n}`), "IP:127.0.0.1"].join(",")}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+  );
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    "ext",
+    "-out",
+    "server.pem",
+  );
   // Read by the registry's own user inside its container.
   for (const file of ["ca.pem", "server.pem", "server.key"]) chmodSync(join(dir, file), 0o644);
-  return { dir, caFile: join(dir, "ca.pem"), certFile: join(dir, "server.pem"), keyFile: join(dir, "server.key"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    caFile: join(dir, "ca.pem"),
+    certFile: join(dir, "server.pem"),
+    keyFile: join(dir, "server.key"),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export interface TestRegistry {
@@ -52,15 +90,42 @@ export async function startRegistry(network: string): Promise<TestRegistry> {
   const username = "ci-bot";
   const password = `pw-${Math.random().toString(36).slice(2)}`;
   // bcrypt, which the registry's htpasswd auth requires; the stand-in carries htpasswd.
-  const htpasswd = await dockerOk(["run", "--rm", "--entrypoint", "htpasswd", REGISTRY_IMAGE, "-Bbn", username, password]);
+  const htpasswd = await dockerOk([
+    "run",
+    "--rm",
+    "--entrypoint",
+    "htpasswd",
+    REGISTRY_IMAGE,
+    "-Bbn",
+    username,
+    password,
+  ]);
   mkdirSync(join(ca.dir, "auth"));
   writeFileSync(join(ca.dir, "auth", "htpasswd"), htpasswd.stdout, { mode: 0o644 });
   const container = uniqueName("stagecraft-registry").toLowerCase();
   await dockerOk([
-    "run", "-d", "--name", container, "--network", network, "--network-alias", alias, "--publish", "127.0.0.1::5000",
-    "--volume", `${ca.dir}:/certs:ro`,
-    "--env", "REGISTRY_AUTH=htpasswd", "--env", "REGISTRY_AUTH_HTPASSWD_REALM=stagecraft-test", "--env", "REGISTRY_AUTH_HTPASSWD_PATH=/certs/auth/htpasswd",
-    "--env", "REGISTRY_HTTP_TLS_CERTIFICATE=/certs/server.pem", "--env", "REGISTRY_HTTP_TLS_KEY=/certs/server.key",
+    "run",
+    "-d",
+    "--name",
+    container,
+    "--network",
+    network,
+    "--network-alias",
+    alias,
+    "--publish",
+    "127.0.0.1::5000",
+    "--volume",
+    `${ca.dir}:/certs:ro`,
+    "--env",
+    "REGISTRY_AUTH=htpasswd",
+    "--env",
+    "REGISTRY_AUTH_HTPASSWD_REALM=stagecraft-test",
+    "--env",
+    "REGISTRY_AUTH_HTPASSWD_PATH=/certs/auth/htpasswd",
+    "--env",
+    "REGISTRY_HTTP_TLS_CERTIFICATE=/certs/server.pem",
+    "--env",
+    "REGISTRY_HTTP_TLS_KEY=/certs/server.key",
     REGISTRY_IMAGE,
   ]);
   const stop = async () => {

@@ -5,7 +5,13 @@ import { inspectPem } from "../../src/tls/certificate.ts";
 import { TEST_CA } from "../support/project.ts";
 
 const CA = readFileSync(TEST_CA, "utf8");
-const KEY_HEADERS = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "OPENSSH PRIVATE KEY"];
+const KEY_HEADERS = [
+  "PRIVATE KEY",
+  "RSA PRIVATE KEY",
+  "EC PRIVATE KEY",
+  "ENCRYPTED PRIVATE KEY",
+  "OPENSSH PRIVATE KEY",
+];
 
 describe("inspectPem", () => {
   test("a CA certificate: one certificate, with its subject", () => {
@@ -34,7 +40,11 @@ describe("inspectPem", () => {
     ["DER-like binary", "\u0030\u0082\u0001", /no PEM certificate/],
     ["a public key only", "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n", /no PEM certificate/],
     ["a certificate without its END line", CA.split("-----END")[0]!, /no PEM certificate/],
-    ["a CERTIFICATE block that is not X.509", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n", /does not parse/],
+    [
+      "a CERTIFICATE block that is not X.509",
+      "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n",
+      /does not parse/,
+    ],
   ];
   for (const [name, text, reason] of invalid) {
     test(`${name} is not a CA`, () => {

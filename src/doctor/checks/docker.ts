@@ -9,13 +9,30 @@ export const checkDocker: Check = async (ctx) => {
   const endpoint = resolveDockerEndpoint(ctx.env);
   const access = await checkDockerAccess(endpoint);
   if (!access.ok) {
-    return [warn("docker", `${endpoint.text}: ${access.message}`, `${access.fix} (needed by build, and by Encore's own databases)`)];
+    return [
+      warn(
+        "docker",
+        `${endpoint.text}: ${access.message}`,
+        `${access.fix} (needed by build, and by Encore's own databases)`,
+      ),
+    ];
   }
   try {
     const version = await engineVersion(endpoint);
-    return [pass("docker", `${endpoint.text}: Docker Engine ${version.version}, API ${version.apiVersion}, read/write access`)];
+    return [
+      pass(
+        "docker",
+        `${endpoint.text}: Docker Engine ${version.version}, API ${version.apiVersion}, read/write access`,
+      ),
+    ];
   } catch (error) {
-    return [warn("docker", `${endpoint.text} is reachable but did not answer /version: ${(error as Error).message}`, "check DOCKER_HOST and the TLS client certificates")];
+    return [
+      warn(
+        "docker",
+        `${endpoint.text} is reachable but did not answer /version: ${(error as Error).message}`,
+        "check DOCKER_HOST and the TLS client certificates",
+      ),
+    ];
   }
 };
 
@@ -29,12 +46,21 @@ const TRAP = [
 /** The 127.0.0.1 database trap (encore#2382), before it bites. */
 export const checkDatabases: Check = (ctx) => {
   const databases = ctx.appDir ? findSqlDatabases(ctx.appDir) : [];
-  if (databases.length === 0) return [pass("databases", "no SQL databases declared; encore run needs no Docker for them")];
+  if (databases.length === 0)
+    return [pass("databases", "no SQL databases declared; encore run needs no Docker for them")];
   const found = `SQL databases found (${databases.slice(0, 3).join(", ")}${databases.length > 3 ? ", …" : ""})`;
-  if (ctx.env.ENCORE_SQLDB_HOST) return [pass("databases", `${found}; they use ENCORE_SQLDB_HOST=${ctx.env.ENCORE_SQLDB_HOST}`)];
+  if (ctx.env.ENCORE_SQLDB_HOST)
+    return [pass("databases", `${found}; they use ENCORE_SQLDB_HOST=${ctx.env.ENCORE_SQLDB_HOST}`)];
   const endpoint = resolveDockerEndpoint(ctx.env);
   if (ctx.inContainer && !sharesEngineNetwork(endpoint, ctx.hostNetwork)) {
-    return [warn("databases", `${found}, ENCORE_SQLDB_HOST is unset, and Encore would start Postgres on an engine whose published ports are not on this container's loopback`, "set ENCORE_SQLDB_HOST (and _USER/_PASSWORD) to a Postgres, or use the dind profile", TRAP)];
+    return [
+      warn(
+        "databases",
+        `${found}, ENCORE_SQLDB_HOST is unset, and Encore would start Postgres on an engine whose published ports are not on this container's loopback`,
+        "set ENCORE_SQLDB_HOST (and _USER/_PASSWORD) to a Postgres, or use the dind profile",
+        TRAP,
+      ),
+    ];
   }
   return [pass("databases", `${found}; Encore starts Postgres through ${endpoint.text}`)];
 };

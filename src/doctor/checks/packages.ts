@@ -7,10 +7,21 @@ import { fail, pass, type Check } from "../types.ts";
 export const checkPackages: Check = (ctx) => {
   if (!ctx.settings || !ctx.appDir) return [];
   if (!ctx.settings.install.enabled) {
-    return [pass("packages", "the install step is turned off (install.enabled: false): node_modules is yours to keep up to date")];
+    return [
+      pass(
+        "packages",
+        "the install step is turned off (install.enabled: false): node_modules is yours to keep up to date",
+      ),
+    ];
   }
   try {
-    const step = prepareInstall({ settings: ctx.settings.install, appRoot: ctx.appDir, boundary: ctx.projectDir, env: definedEnv(ctx.env), operation: "dev" });
+    const step = prepareInstall({
+      settings: ctx.settings.install,
+      appRoot: ctx.appDir,
+      boundary: ctx.projectDir,
+      env: definedEnv(ctx.env),
+      operation: "dev",
+    });
     const { choice, decision } = step.inspection;
     const manager = `${choice.name}${choice.version ? `@${choice.version}` : ""} (from ${choice.source === "lockfile" ? "the lockfile" : choice.source === "packageManager" ? "packageManager" : "the default"})`;
     return [

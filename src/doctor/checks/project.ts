@@ -19,10 +19,21 @@ export const checkProject: Check = (ctx) => {
 function appFileCheck(start: string): CheckResult {
   const root = findAppRoot(start);
   if (!root.ok) {
-    const message = root.reason === "directory" ? `${root.path} is a directory, not Encore's app file` : `no encore.app in ${start} or its parents`;
+    const message =
+      root.reason === "directory"
+        ? `${root.path} is a directory, not Encore's app file`
+        : `no encore.app in ${start} or its parents`;
     return fail("encore-app", message, "point dev.workdir at the directory that holds encore.app");
   }
   const read = readAppFile(root.file);
-  if (!read.ok) return fail("encore-app", `${root.file} is ${read.message}`, "fix the file; Encore reads JSON with comments and trailing commas (HuJSON)");
-  return pass("encore-app", `${root.file} (${read.app.lang}${read.app.id ? `, linked to ${read.app.id}` : ", not linked"})`);
+  if (!read.ok)
+    return fail(
+      "encore-app",
+      `${root.file} is ${read.message}`,
+      "fix the file; Encore reads JSON with comments and trailing commas (HuJSON)",
+    );
+  return pass(
+    "encore-app",
+    `${root.file} (${read.app.lang}${read.app.id ? `, linked to ${read.app.id}` : ", not linked"})`,
+  );
 }

@@ -26,7 +26,10 @@ export const checkProxy: Check = async (ctx) => {
   const noProxy = noProxyWithDirectHosts(ctx.env);
   const env = { ...ctx.env, ...(noProxy !== undefined ? { NO_PROXY: noProxy, no_proxy: noProxy } : {}) };
   const targets: Target[] = [
-    { name: "the npm registry", url: ctx.env.npm_config_registry || ctx.env.NPM_CONFIG_REGISTRY || "https://registry.npmjs.org/" },
+    {
+      name: "the npm registry",
+      url: ctx.env.npm_config_registry || ctx.env.NPM_CONFIG_REGISTRY || "https://registry.npmjs.org/",
+    },
     { name: "Encore's API", url: ctx.env.ENCORE_PLATFORM_API_URL || "https://api.encore.cloud/" },
   ];
   const ca = trustedCertificates(ctx.settings?.caFile);
@@ -34,7 +37,9 @@ export const checkProxy: Check = async (ctx) => {
   const via = describeProxy(proxy);
   const lines = targets.map((target, i) => {
     const answer = answers[i]!;
-    return answer.ok ? `${target.name} (${target.url}): HTTP ${answer.status} in ${answer.ms} ms` : `${target.name} (${target.url}): ${answer.reason}`;
+    return answer.ok
+      ? `${target.name} (${target.url}): HTTP ${answer.status} in ${answer.ms} ms`
+      : `${target.name} (${target.url}): ${answer.reason}`;
   });
   const failed = answers.findIndex((answer) => !answer.ok);
   if (failed < 0) return [pass("proxy", `npm and Encore are reachable through ${via}`, lines)];
@@ -43,15 +48,19 @@ export const checkProxy: Check = async (ctx) => {
 };
 
 function fixFor(answer: Extract<Reach, { ok: false }>, via: string): string {
-  if (answer.code === "TLS") return "the proxy intercepts TLS: put its CA certificate in the project and point dev.node_extra_ca_certs at it";
-  if (answer.code === "ECONNREFUSED" || answer.code === "ENOTFOUND" || answer.code === "EAI_AGAIN") return `nothing answers at ${via}: check HTTPS_PROXY/HTTP_PROXY`;
-  if (answer.code === "407") return "the proxy wants credentials: put them in the proxy URL (http://user:password@host:port)";
+  if (answer.code === "TLS")
+    return "the proxy intercepts TLS: put its CA certificate in the project and point dev.node_extra_ca_certs at it";
+  if (answer.code === "ECONNREFUSED" || answer.code === "ENOTFOUND" || answer.code === "EAI_AGAIN")
+    return `nothing answers at ${via}: check HTTPS_PROXY/HTTP_PROXY`;
+  if (answer.code === "407")
+    return "the proxy wants credentials: put them in the proxy URL (http://user:password@host:port)";
   return `check that ${via} allows these hosts, or add the ones reachable directly to NO_PROXY`;
 }
 
 /** The default trust store, plus the project's extra CA (Node loaded NODE_EXTRA_CA_CERTS already). */
 function trustedCertificates(caFile: string | undefined): string[] {
-  const base = typeof tls.getCACertificates === "function" ? tls.getCACertificates("default") : [...tls.rootCertificates];
+  const base =
+    typeof tls.getCACertificates === "function" ? tls.getCACertificates("default") : [...tls.rootCertificates];
   if (!caFile) return base;
   try {
     return [...base, readFileSync(caFile, "utf8")];
@@ -64,21 +73,33 @@ function trustedCertificates(caFile: string | undefined): string[] {
 function reach(url: string, env: Readonly<Record<string, string | undefined>>, ca: string[]): Promise<Reach> {
   const started = performance.now();
   const secure = url.startsWith("https:");
-  const agent = secure ? new https.Agent({ proxyEnv: env, ca, keepAlive: false }) : new http.Agent({ proxyEnv: env, keepAlive: false });
+  const agent = secure
+    ? new https.Agent({ proxyEnv: env, ca, keepAlive: false })
+    : new http.Agent({ proxyEnv: env, keepAlive: false });
   return new Promise((resolve) => {
     const done = (result: Reach) => {
       agent.destroy();
       resolve(result);
     };
-    const request = (secure ? https : http).get(url, { agent, signal: AbortSignal.timeout(PROXY_CHECK_TIMEOUT_MS) }, (response) => {
-      response.resume();
-      done({ ok: true, status: response.statusCode ?? 0, ms: Math.round(performance.now() - started) });
-    });
+    const request = (secure ? https : http).get(
+      url,
+      { agent, signal: AbortSignal.timeout(PROXY_CHECK_TIMEOUT_MS) },
+      (response) => {
+        response.resume();
+        done({ ok: true, status: response.statusCode ?? 0, ms: Math.round(performance.now() - started) });
+      },
+    );
     request.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.name === "TimeoutError" || error.name === "AbortError") return done({ ok: false, reason: `no answer within ${PROXY_CHECK_TIMEOUT_MS / 1000} s`, code: "TIMEOUT" });
+      if (error.name === "TimeoutError" || error.name === "AbortError")
+        return done({ ok: false, reason: `no answer within ${PROXY_CHECK_TIMEOUT_MS / 1000} s`, code: "TIMEOUT" });
       const status = /\b(\d{3})\b/.exec(error.message)?.[1];
-      if (/certificate|self[- ]signed|UNABLE_TO/i.test(`${error.code} ${error.message}`)) return done({ ok: false, reason: `TLS: ${error.message}`, code: "TLS" });
-      done({ ok: false, reason: error.message, code: error.code && !error.code.startsWith("ERR_PROXY") ? error.code : status });
+      if (/certificate|self[- ]signed|UNABLE_TO/i.test(`${error.code} ${error.message}`))
+        return done({ ok: false, reason: `TLS: ${error.message}`, code: "TLS" });
+      done({
+        ok: false,
+        reason: error.message,
+        code: error.code && !error.code.startsWith("ERR_PROXY") ? error.code : status,
+      });
     });
   });
 }

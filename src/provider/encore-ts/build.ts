@@ -8,7 +8,12 @@ import { toRecord, type Environment } from "../../env/environment.ts";
 import { formatImageReference } from "../../image/reference.ts";
 import { LineTail } from "../../logging/tail.ts";
 import { startProcess, stopRequest, type CommandSpec, type StopRequest } from "../../process/spawn.ts";
-import { readUserDockerConfig, removeDockerConfig, temporaryDockerConfigDir, writeDockerConfig } from "../../registry/docker-config.ts";
+import {
+  readUserDockerConfig,
+  removeDockerConfig,
+  temporaryDockerConfigDir,
+  writeDockerConfig,
+} from "../../registry/docker-config.ts";
 import { REGISTRY_VARIABLES, findRegistryLogin, type RegistryLogin } from "../../registry/login.ts";
 import type { BuildDockerOptions, Plan } from "../types.ts";
 import { prepareEnvironment } from "./environment.ts";
@@ -43,15 +48,32 @@ function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
   });
   const encore = requireEncore(opts.env.PATH, "build");
   const appDir = requireAppRoot(settings.workDir, "build", "backend.providers.encore-ts.build.workdir");
-  const imageRef = formatImageReference({ registry: settings.registry, imageName: settings.imageName, tag: opts.imageTag, suffix: settings.tagSuffix });
+  const imageRef = formatImageReference({
+    registry: settings.registry,
+    imageName: settings.imageName,
+    tag: opts.imageTag,
+    suffix: settings.tagSuffix,
+  });
   // Builds read no env_file: CI supplies its environment directly. Telemetry and CA apply as for dev.
-  const prepared = prepareEnvironment({ operation: "build", processEnv: opts.env, disableTelemetry: settings.disableTelemetry, caFile: settings.caFile, log: opts.log });
+  const prepared = prepareEnvironment({
+    operation: "build",
+    processEnv: opts.env,
+    disableTelemetry: settings.disableTelemetry,
+    caFile: settings.caFile,
+    log: opts.log,
+  });
   const registryLogin = registryLoginFrom(opts.env, imageRef);
   // Encore's daemon reads DOCKER_CONFIG once, when it starts: it is settled here, before any call.
-  const env = registryLogin ? new Map([...prepared, ["DOCKER_CONFIG", { value: registryLogin.dir, source: "config" as const }]]) : prepared;
+  const env = registryLogin
+    ? new Map([...prepared, ["DOCKER_CONFIG", { value: registryLogin.dir, source: "config" as const }]])
+    : prepared;
   const authKey = findAuthKey(opts.env);
   // A CI job often has the app's secrets in its environment as well: mask them in build output.
-  opts.log.redactor.add([authKey?.value, registryLogin?.login.password, ...settings.secretNames.map((name) => opts.env[name])]);
+  opts.log.redactor.add([
+    authKey?.value,
+    registryLogin?.login.password,
+    ...settings.secretNames.map((name) => opts.env[name]),
+  ]);
   // As for dev, the app's secrets and the auth key are withheld from encore's environment; so is
   // the registry password, which reaches encore only through the Docker config.
   const withheld = withheldFromEncore(settings);
@@ -64,7 +86,13 @@ function prepareBuild(opts: BuildDockerOptions): PreparedBuild {
     registryLogin,
     version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
     build: { file: encore, args: buildDockerArgs(imageRef, settings.flags), cwd: settings.workDir, env: record },
-    install: prepareInstall({ settings: settings.install, appRoot: appDir, boundary: settings.projectDir, env: record, operation: "build" }),
+    install: prepareInstall({
+      settings: settings.install,
+      appRoot: appDir,
+      boundary: settings.projectDir,
+      env: record,
+      operation: "build",
+    }),
   };
 }
 
@@ -92,7 +120,9 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
   const { services, gateways } = prepared.settings.flags;
   if (services?.length && !gateways?.length) {
     // cli/daemon/export/infra_config.go: given services and no gateways, none is hosted.
-    log.warn(`build.services without build.gateways: the image hosts no gateway, so it serves no public API`, { services });
+    log.warn(`build.services without build.gateways: the image hosts no gateway, so it serves no public API`, {
+      services,
+    });
   }
   const stop = stopRequest([signal], opts.force);
   const background = new Background(stop);
@@ -102,7 +132,10 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
       if (step.kind === "build") return await runBuild(step, log, stop, opts.onBuilt);
       if (step.kind === "registry-login") {
         writeDockerConfig(step.dir, readUserDockerConfig(opts.env), step.login);
-        log.info(`registry credentials for ${step.login.host} from ${REGISTRY_VARIABLES.username} and ${REGISTRY_VARIABLES.password} are in a temporary Docker config`, { dir: step.dir });
+        log.info(
+          `registry credentials for ${step.login.host} from ${REGISTRY_VARIABLES.username} and ${REGISTRY_VARIABLES.password} are in a temporary Docker config`,
+          { dir: step.dir },
+        );
         continue;
       }
       if (step.kind === "install") {
@@ -121,17 +154,29 @@ export async function buildDocker(opts: BuildDockerOptions, signal: AbortSignal)
 
 export function planBuild(opts: BuildDockerOptions): Plan {
   const prepared = prepareBuild(opts);
-  return renderPlan("build", buildSteps(prepared), prepared.env, withheldFromEncore(prepared.settings), [], (text) => opts.log.redactor.redact(text));
+  return renderPlan("build", buildSteps(prepared), prepared.env, withheldFromEncore(prepared.settings), [], (text) =>
+    opts.log.redactor.redact(text),
+  );
 }
 
 function withheldFromEncore(settings: BuildSettings): string[] {
   return [...settings.secretNames, ...withheldAuthVariables(), REGISTRY_VARIABLES.password];
 }
 
-function registryLoginFrom(env: Readonly<Record<string, string | undefined>>, imageRef: string): PreparedBuild["registryLogin"] {
+function registryLoginFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  imageRef: string,
+): PreparedBuild["registryLogin"] {
   const found = findRegistryLogin(env, imageRef);
   if (!found.ok) {
-    throw new ProviderError({ category: "INVALID_CONFIG", provider: "encore-ts", operation: "build", message: found.message, fix: found.fix, facts: { variable: found.variable } });
+    throw new ProviderError({
+      category: "INVALID_CONFIG",
+      provider: "encore-ts",
+      operation: "build",
+      message: found.message,
+      fix: found.fix,
+      facts: { variable: found.variable },
+    });
   }
   return found.login ? { login: found.login, dir: temporaryDockerConfigDir() } : undefined;
 }
@@ -147,7 +192,12 @@ function cancelled(imageRef: string, extra: string): ProviderError {
   });
 }
 
-async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, stop: StopRequest, onBuilt: BuildDockerOptions["onBuilt"]): Promise<string> {
+async function runBuild(
+  step: Extract<Step, { kind: "build" }>,
+  log: Logger,
+  stop: StopRequest,
+  onBuilt: BuildDockerOptions["onBuilt"],
+): Promise<string> {
   const { spec: build, imageRef, push, arch } = step;
   log.info(`building ${imageRef} for linux/${arch ?? "amd64"} with encore build docker${push ? " --push" : ""}`, {
     imageRef,
@@ -183,7 +233,11 @@ async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, sto
       message: `encore build docker ${imageRef} ${describeExit(exit)}`,
       detail,
       fix: buildFailureFix(detail),
-      facts: { imageRef, ...(exit.exitCode !== undefined ? { encoreExitCode: exit.exitCode } : {}), ...(exit.signal ? { signal: exit.signal } : {}) },
+      facts: {
+        imageRef,
+        ...(exit.exitCode !== undefined ? { encoreExitCode: exit.exitCode } : {}),
+        ...(exit.signal ? { signal: exit.signal } : {}),
+      },
     });
   }
   const durationMs = Math.round(performance.now() - started);
@@ -194,10 +248,12 @@ async function runBuild(step: Extract<Step, { kind: "build" }>, log: Logger, sto
 
 /** A fix for the failures a user can act on without reading Go's error text. */
 function buildFailureFix(detail: string): string {
-  if (detail.includes("infra configuration is incomplete")) return "the app uses infrastructure: give the build an infra config (see the README, build options)";
+  if (detail.includes("infra configuration is incomplete"))
+    return "the app uses infrastructure: give the build an infra config (see the README, build options)";
   if (/UNAUTHORIZED|DENIED|401 Unauthorized|403 Forbidden/.test(detail)) {
     return `the registry refused the login: check ${REGISTRY_VARIABLES.username}/${REGISTRY_VARIABLES.password} or the mounted ~/.docker/config.json, and that the user may push there`;
   }
-  if (detail.includes("x509: certificate")) return "trust the registry's CA: put it in the project and point dev.node_extra_ca_certs at it (encore reads it through SSL_CERT_FILE)";
+  if (detail.includes("x509: certificate"))
+    return "trust the registry's CA: put it in the project and point dev.node_extra_ca_certs at it (encore reads it through SSL_CERT_FILE)";
   return "read encore's output above";
 }

@@ -43,7 +43,11 @@ interface PreparedDev {
 /** Validation, preflight and environment (docs/provider-contract.md §Validation rules, §Environment). Writes only the CA bundle; calls no encore. */
 function prepareDev(opts: DevOptions): PreparedDev {
   const log = opts.log;
-  const settings = resolveDevSettings(opts.config.block, { projectDir: opts.workDir, listenOverride: opts.listen, source: opts.config.source });
+  const settings = resolveDevSettings(opts.config.block, {
+    projectDir: opts.workDir,
+    listenOverride: opts.listen,
+    source: opts.config.source,
+  });
   const encore = requireEncore(opts.env.PATH, "dev");
   const appDir = requireAppRoot(settings.workDir, "dev", "backend.providers.encore-ts.dev.workdir");
   if (settings.secrets.mode === "local") requireInside(appDir, opts.workDir);
@@ -62,7 +66,10 @@ function prepareDev(opts: DevOptions): PreparedDev {
   for (const name of settings.secrets.fromEnv) {
     const length = env.get(name)?.value.length ?? 0;
     if (length > 0 && length < SHORT_SECRET) {
-      log.warn(`secret ${name} is only ${length} character(s) long; every occurrence of it in the logs is masked, which can mangle them`, { secret: name });
+      log.warn(
+        `secret ${name} is only ${length} character(s) long; every occurrence of it in the logs is masked, which can mangle them`,
+        { secret: name },
+      );
     }
   }
   // Secrets reach encore on stdin (or Encore's local store) only, and the auth key through
@@ -81,7 +88,13 @@ function prepareDev(opts: DevOptions): PreparedDev {
     version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
     run: { file: encore, args: runArgs(settings.listen.address), cwd: settings.workDir, env: record },
     localSecretsFile: join(appDir, LOCAL_SECRETS_FILE),
-    install: prepareInstall({ settings: settings.install, appRoot: appDir, boundary: settings.projectDir, env: record, operation: "dev" }),
+    install: prepareInstall({
+      settings: settings.install,
+      appRoot: appDir,
+      boundary: settings.projectDir,
+      env: record,
+      operation: "dev",
+    }),
   };
 }
 
@@ -91,7 +104,16 @@ export function devSteps(prepared: PreparedDev, home: string): Step[] {
   const names = prepared.secrets.calls.map((call) => call.name);
   const secrets: Step[] =
     settings.secrets.mode === "local"
-      ? [{ kind: "local-secrets", file: prepared.localSecretsFile, appDir: prepared.appDir, names, env, childEnv: prepared.base.env }]
+      ? [
+          {
+            kind: "local-secrets",
+            file: prepared.localSecretsFile,
+            appDir: prepared.appDir,
+            names,
+            env,
+            childEnv: prepared.base.env,
+          },
+        ]
       : prepared.secrets.calls.length > 0
         ? [
             {
@@ -111,14 +133,21 @@ export function devSteps(prepared: PreparedDev, home: string): Step[] {
     readinessTimeoutMs: settings.readinessTimeoutMs,
     shutdownTimeoutMs: settings.shutdownTimeoutMs,
   };
-  return [{ kind: "version", spec: prepared.version }, ...packageSteps(prepared.install, prepared.encore), ...loginStep(prepared.authKey, prepared.base), ...secrets, run];
+  return [
+    { kind: "version", spec: prepared.version },
+    ...packageSteps(prepared.install, prepared.encore),
+    ...loginStep(prepared.authKey, prepared.base),
+    ...secrets,
+    run,
+  ];
 }
 
 export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> {
   const log = opts.log;
   const prepared = prepareDev(opts);
   relayAddress(opts.env); // a bad STAGECRAFT_DEBUG_RELAY fails before anything runs
-  for (const name of prepared.secrets.missing) log.warn(`secret ${name} is not set in the environment or env_file; not synced`, { secret: name });
+  for (const name of prepared.secrets.missing)
+    log.warn(`secret ${name} is not set in the environment or env_file; not synced`, { secret: name });
 
   const stop = stopRequest([signal], opts.force);
   const background = new Background(stop);
@@ -149,7 +178,10 @@ async function runDevSteps(steps: Step[], opts: DevOptions, stop: StopRequest, b
           base: step.base,
           concurrency: step.concurrency,
           log,
-          state: step.stateHome === undefined ? undefined : SecretSyncState.open(step.stateHome, (message, fix) => log.warn(message, { fix })),
+          state:
+            step.stateHome === undefined
+              ? undefined
+              : SecretSyncState.open(step.stateHome, (message, fix) => log.warn(message, { fix })),
           stop,
         });
         break;
@@ -178,8 +210,17 @@ async function runDevSteps(steps: Step[], opts: DevOptions, stop: StopRequest, b
 
 export function planDev(opts: DevOptions): Plan {
   const prepared = prepareDev(opts);
-  const warnings = prepared.secrets.missing.map((name) => `secret ${name} is not set in the environment or env_file; it will not be synced`);
-  return renderPlan("dev", devSteps(prepared, opts.env.HOME ?? homedir()), prepared.env, prepared.withheld, warnings, (text) => opts.log.redactor.redact(text));
+  const warnings = prepared.secrets.missing.map(
+    (name) => `secret ${name} is not set in the environment or env_file; it will not be synced`,
+  );
+  return renderPlan(
+    "dev",
+    devSteps(prepared, opts.env.HOME ?? homedir()),
+    prepared.env,
+    prepared.withheld,
+    warnings,
+    (text) => opts.log.redactor.redact(text),
+  );
 }
 
 /**

@@ -34,7 +34,9 @@ export function prepareEnvironment(request: EnvironmentRequest): Environment {
     }
     const previous = request.processEnv.NODE_EXTRA_CA_CERTS;
     if (previous && previous !== request.caFile) {
-      log.warn("NODE_EXTRA_CA_CERTS from the environment is replaced by dev.node_extra_ca_certs", { replaced: previous });
+      log.warn("NODE_EXTRA_CA_CERTS from the environment is replaced by dev.node_extra_ca_certs", {
+        replaced: previous,
+      });
     }
   }
   return composeEnvironment({
@@ -71,7 +73,8 @@ function readEnvFileOrFail(path: string, operation: Operation, log: Logger): Rec
     return values;
   } catch (error) {
     if (error instanceof ProviderError) throw error;
-    const reason = error instanceof EnvFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? String(error));
+    const reason =
+      error instanceof EnvFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? String(error));
     throw new ProviderError({
       category: "INVALID_CONFIG",
       provider: "encore-ts",
@@ -87,7 +90,13 @@ function readEnvFileOrFail(path: string, operation: Operation, log: Logger): Rec
  * gives HOME=/), to a fresh private temporary directory instead, with a warning. The bundle
  * holds public certificates only.
  */
-function writeBundleSomewhere(system: string, caFile: string, env: Readonly<Record<string, string | undefined>>, operation: Operation, log: Logger): string {
+function writeBundleSomewhere(
+  system: string,
+  caFile: string,
+  env: Readonly<Record<string, string | undefined>>,
+  operation: Operation,
+  log: Logger,
+): string {
   const preferred = cacheDir(env);
   try {
     return writeCombinedBundle(system, caFile, preferred);
@@ -95,7 +104,9 @@ function writeBundleSomewhere(system: string, caFile: string, env: Readonly<Reco
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     try {
       const fallback = writeCombinedBundle(system, caFile, mkdtempSync(join(tmpdir(), "stagecraft-encore-ca-")));
-      log.warn(`cannot write the CA bundle to ${preferred} (${code}); using ${fallback}`, { fix: "set HOME or XDG_CACHE_HOME to a writable directory to keep one bundle across runs" });
+      log.warn(`cannot write the CA bundle to ${preferred} (${code}); using ${fallback}`, {
+        fix: "set HOME or XDG_CACHE_HOME to a writable directory to keep one bundle across runs",
+      });
       return fallback;
     } catch (second) {
       throw new ProviderError({

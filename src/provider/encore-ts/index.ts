@@ -4,7 +4,15 @@ import { buildDocker, planBuild } from "./build.ts";
 import { dev, planDev } from "./dev.ts";
 import { planTest, test } from "./test.ts";
 
-export const encoreTsProvider: BackendProvider = { id: PROVIDER_ID, dev, buildDocker, test, planDev, planBuild, planTest };
+export const encoreTsProvider: BackendProvider = {
+  id: PROVIDER_ID,
+  dev,
+  buildDocker,
+  test,
+  planDev,
+  planBuild,
+  planTest,
+};
 
 // The provider's public surface beyond BackendProvider: what doctor reports on. Code outside
 // provider/ imports this file, never the modules behind it (test/layering.test.ts).

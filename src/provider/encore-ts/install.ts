@@ -45,11 +45,25 @@ interface InstallRequest {
 /** Decides the install (detection, fingerprint, reason) and its exact command; reads files, runs nothing. */
 export function prepareInstall(request: InstallRequest): InstallStep {
   const nodeMajor = request.nodeMajor ?? nodeMajorOf();
-  const inspected = inspectInstall({ appRoot: request.appRoot, boundary: request.boundary, enabled: request.settings.enabled, nodeMajor });
+  const inspected = inspectInstall({
+    appRoot: request.appRoot,
+    boundary: request.boundary,
+    enabled: request.settings.enabled,
+    nodeMajor,
+  });
   if (!inspected.ok) {
     if (!request.settings.enabled) {
       // The user installs; nothing to detect. A placeholder keeps `plan` showing the step.
-      return { kind: "install", appRoot: request.appRoot, boundary: request.boundary, inspection: offInspection(request.appRoot, nodeMajor), spec: undefined, display: "", timeoutMs: request.settings.timeoutMs, nodeMajor };
+      return {
+        kind: "install",
+        appRoot: request.appRoot,
+        boundary: request.boundary,
+        inspection: offInspection(request.appRoot, nodeMajor),
+        spec: undefined,
+        display: "",
+        timeoutMs: request.settings.timeoutMs,
+        nodeMajor,
+      };
     }
     throw new ProviderError({
       category: "INVALID_PROJECT",
@@ -75,7 +89,10 @@ export function prepareInstall(request: InstallRequest): InstallStep {
       provider: "encore-ts",
       operation: request.operation,
       message: `the app installs with ${choice.name}, which is not on PATH (nor is corepack)`,
-      fix: choice.name === "npm" ? "install Node.js with npm, or use the stagecraft-encore image" : `run \`corepack enable ${choice.name}\` (Node ships corepack), or use the stagecraft-encore image, which has it enabled`,
+      fix:
+        choice.name === "npm"
+          ? "install Node.js with npm, or use the stagecraft-encore image"
+          : `run \`corepack enable ${choice.name}\` (Node ships corepack), or use the stagecraft-encore image, which has it enabled`,
       facts: { packageManager: choice.name },
     });
   }
@@ -93,7 +110,14 @@ export function prepareInstall(request: InstallRequest): InstallStep {
 
 function offInspection(appRoot: string, nodeMajor: number): InstallInspection {
   return {
-    choice: { name: "npm", version: undefined, source: "default", root: appRoot, lockfile: undefined, yarnBerry: false },
+    choice: {
+      name: "npm",
+      version: undefined,
+      source: "default",
+      root: appRoot,
+      lockfile: undefined,
+      yarnBerry: false,
+    },
     fingerprint: { manager: "npm", nodeMajor, lockfile: null, dependencies: "" },
     decision: { run: false, reason: "turned off" },
   };
@@ -105,7 +129,10 @@ function offInspection(appRoot: string, nodeMajor: number): InstallInspection {
  * semver version"); otherwise the manager on PATH (a corepack shim or a global install), else
  * corepack.
  */
-function locateManager(choice: PackageManagerChoice, path: string | undefined): { file: string; corepack: boolean } | undefined {
+function locateManager(
+  choice: PackageManagerChoice,
+  path: string | undefined,
+): { file: string; corepack: boolean } | undefined {
   if (choice.name === "npm") {
     const npm = locateExecutable("npm", path);
     return npm.ok ? { file: npm.path, corepack: false } : undefined;
@@ -120,7 +147,12 @@ function locateManager(choice: PackageManagerChoice, path: string | undefined): 
 export function installTitle(step: InstallStep): string {
   const { choice, decision } = step.inspection;
   if (!decision.run) return `skip installing packages (${decision.reason})`;
-  const from = choice.source === "packageManager" ? "packageManager" : choice.source === "lockfile" ? basename(choice.lockfile ?? "lockfile") : "the default";
+  const from =
+    choice.source === "packageManager"
+      ? "packageManager"
+      : choice.source === "lockfile"
+        ? basename(choice.lockfile ?? "lockfile")
+        : "the default";
   return `install packages with ${choice.name} (from ${from}): ${decision.reason}`;
 }
 
@@ -129,14 +161,27 @@ export function installTitle(step: InstallStep): string {
  * marker of the last successful install is removed first and written only after success.
  * Resolves false when a stop was requested during the install (the caller then stops too).
  */
-export async function runInstall(step: InstallStep, operation: Operation, log: Logger, stop: StopRequest): Promise<boolean> {
+export async function runInstall(
+  step: InstallStep,
+  operation: Operation,
+  log: Logger,
+  stop: StopRequest,
+): Promise<boolean> {
   const { choice, decision } = step.inspection;
   if (!step.spec) {
-    log.info(`packages: ${decision.reason}; not installing`, { packageManager: choice.name, root: choice.root, reason: decision.reason });
+    log.info(`packages: ${decision.reason}; not installing`, {
+      packageManager: choice.name,
+      root: choice.root,
+      reason: decision.reason,
+    });
     if (decision.reason === INSTALL_REASONS.upToDate) keepEncoreFromReinstalling(step, log);
     return true;
   }
-  log.info(`installing packages with ${step.display} in ${choice.root} (${decision.reason})`, { packageManager: choice.name, root: choice.root, reason: decision.reason });
+  log.info(`installing packages with ${step.display} in ${choice.root} (${decision.reason})`, {
+    packageManager: choice.name,
+    root: choice.root,
+    reason: decision.reason,
+  });
   log.debug("command", { argv: [step.spec.file, ...step.spec.args] });
   removeMarker(choice.root);
   const started = performance.now();
@@ -154,12 +199,25 @@ export async function runInstall(step: InstallStep, operation: Operation, log: L
   });
   if (stop.signal.aborted) {
     log.warn(`package install stopped on request (${step.display})`);
-    if (operation === "build") throw failure(operation, `${step.display} was cancelled`, "", "run the build again; a cancelled install never counts as a success", step);
+    if (operation === "build")
+      throw failure(
+        operation,
+        `${step.display} was cancelled`,
+        "",
+        "run the build again; a cancelled install never counts as a success",
+        step,
+      );
     return false;
   }
   const detail = tail.text((text) => log.redactor.redact(text));
   if (timeout.aborted) {
-    throw failure(operation, `${step.display} did not finish within ${step.timeoutMs} ms and was stopped`, detail, `raise install.timeout_ms, or check the network${networkHint(detail)}`, step);
+    throw failure(
+      operation,
+      `${step.display} did not finish within ${step.timeoutMs} ms and was stopped`,
+      detail,
+      `raise install.timeout_ms, or check the network${networkHint(detail)}`,
+      step,
+    );
   }
   if (exit.exitCode !== 0) {
     const how = exit.exitCode !== undefined ? `exited with code ${exit.exitCode}` : `was killed by ${exit.signal}`;
@@ -168,13 +226,20 @@ export async function runInstall(step: InstallStep, operation: Operation, log: L
       operation,
       `${step.display} ${how} in ${choice.root}`,
       detail,
-      network ? networkFix(network) : `read the ${choice.name} output above; \`${step.display}\` in ${choice.root} reproduces it`,
+      network
+        ? networkFix(network)
+        : `read the ${choice.name} output above; \`${step.display}\` in ${choice.root} reproduces it`,
       step,
       exit.exitCode,
     );
   }
   // Record what was installed as it is now: an install without a lockfile may have written one.
-  const after = inspectInstall({ appRoot: step.appRoot, boundary: step.boundary, enabled: true, nodeMajor: step.nodeMajor });
+  const after = inspectInstall({
+    appRoot: step.appRoot,
+    boundary: step.boundary,
+    enabled: true,
+    nodeMajor: step.nodeMajor,
+  });
   writeMarker(choice.root, after.ok ? after.inspection.fingerprint : step.inspection.fingerprint);
   keepEncoreFromReinstalling(step, log);
   log.info(`packages installed with ${choice.name}`, { durationMs: Math.round(performance.now() - started) });
@@ -184,7 +249,9 @@ export async function runInstall(step: InstallStep, operation: Operation, log: L
 /** A workspace member gets an empty node_modules, so Encore does not install the workspace again. */
 function keepEncoreFromReinstalling(step: InstallStep, log: Logger): void {
   if (markMemberInstalled(step.appRoot, step.inspection.choice.root)) {
-    log.debug(`created an empty node_modules in ${step.appRoot}: Encore installs whenever it is missing, and the packages are in ${step.inspection.choice.root}`);
+    log.debug(
+      `created an empty node_modules in ${step.appRoot}: Encore installs whenever it is missing, and the packages are in ${step.inspection.choice.root}`,
+    );
   }
 }
 
@@ -193,7 +260,14 @@ function networkHint(detail: string): string {
   return network ? `: ${networkFix(network)}` : "";
 }
 
-function failure(operation: Operation, message: string, detail: string, fix: string, step: InstallStep, exitCode?: number): ProviderError {
+function failure(
+  operation: Operation,
+  message: string,
+  detail: string,
+  fix: string,
+  step: InstallStep,
+  exitCode?: number,
+): ProviderError {
   return new ProviderError({
     category: operation === "build" ? "BUILD_FAILED" : "DEV_SERVER_FAILED",
     provider: "encore-ts",

@@ -16,7 +16,8 @@ export function requireEncore(path: string | undefined, operation: Operation): s
     category: "PROVIDER_NOT_AVAILABLE",
     provider: "encore-ts",
     operation,
-    message: found.reason === "not-executable" ? `${found.path} is not executable` : "the encore CLI was not found on PATH",
+    message:
+      found.reason === "not-executable" ? `${found.path} is not executable` : "the encore CLI was not found on PATH",
     fix:
       found.reason === "not-executable"
         ? `chmod +x ${found.path}`
@@ -46,7 +47,11 @@ export function requireAppRoot(dir: string, operation: Operation, field: string)
  * its 10 s update check before it prints, so the command gets a little longer than that, and
  * the run's end stops it anyway.
  */
-export async function checkEncoreVersion(spec: CommandSpec, log: Logger, stop?: AbortSignal): Promise<string | undefined> {
+export async function checkEncoreVersion(
+  spec: CommandSpec,
+  log: Logger,
+  stop?: AbortSignal,
+): Promise<string | undefined> {
   // Loaded here, not at start-up: semver is only needed once a version has been read.
   const [{ readCliVersion }, { isSupported, supportedRangeText }] = await Promise.all([
     import("../../encore/cli-version.ts"),
@@ -66,7 +71,9 @@ export async function checkEncoreVersion(spec: CommandSpec, log: Logger, stop?: 
     return undefined;
   }
   if (!isSupported(read.version)) {
-    log.warn(`encore ${read.version} is outside the supported range (${supportedRangeText()}); continuing`, { encoreVersion: read.version });
+    log.warn(`encore ${read.version} is outside the supported range (${supportedRangeText()}); continuing`, {
+      encoreVersion: read.version,
+    });
   } else {
     log.debug(`encore ${read.version}`, { encoreVersion: read.version, source: read.source });
   }

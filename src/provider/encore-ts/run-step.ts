@@ -13,7 +13,13 @@ import type { Step } from "./steps.ts";
  * only ever warns, so it runs in the background (added to `background`), off the path to the
  * dev server; it never starts Encore's daemon, so nothing else depends on it.
  */
-export async function runCommonStep(step: Step, operation: Operation, log: Logger, background: Background, stop: StopRequest): Promise<void> {
+export async function runCommonStep(
+  step: Step,
+  operation: Operation,
+  log: Logger,
+  background: Background,
+  stop: StopRequest,
+): Promise<void> {
   switch (step.kind) {
     case "check-docker":
       return requireDockerEngine(step.endpoint);
@@ -65,7 +71,11 @@ export class Background {
   /** After a stop request nothing waits for background work: it is stopped at once. */
   async settle(): Promise<void> {
     const all = Promise.allSettled(this.tasks);
-    if (!this.#run.signal.aborted) await Promise.race([all, delay(SETTLE_GRACE_MS, undefined, { ref: false, signal: this.#run.signal }).catch(() => undefined)]);
+    if (!this.#run.signal.aborted)
+      await Promise.race([
+        all,
+        delay(SETTLE_GRACE_MS, undefined, { ref: false, signal: this.#run.signal }).catch(() => undefined),
+      ]);
     this.stop.abort();
     await all;
   }

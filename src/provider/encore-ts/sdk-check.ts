@@ -1,7 +1,13 @@
 import { join } from "node:path";
 import { ProviderError, type Operation } from "../../errors/index.ts";
 import type { Logger } from "../../logging/logger.ts";
-import { compareSdk, declaredVersion, encoreWillRewrite, findInstalledVersion, SDK_PACKAGE } from "../../packages/installed-sdk.ts";
+import {
+  compareSdk,
+  declaredVersion,
+  encoreWillRewrite,
+  findInstalledVersion,
+  SDK_PACKAGE,
+} from "../../packages/installed-sdk.ts";
 import { readPackageJson } from "../../packages/package-json.ts";
 
 // After the install: the encore.dev SDK actually installed must not run ahead of the CLI's
@@ -21,7 +27,12 @@ export interface SdkCheckStep {
 /** The CLI's version without the network; undefined when it cannot be known. */
 type CliVersionReader = () => Promise<string | undefined>;
 
-export async function checkInstalledSdk(step: SdkCheckStep, operation: Operation, log: Logger, cliVersion: CliVersionReader): Promise<void> {
+export async function checkInstalledSdk(
+  step: SdkCheckStep,
+  operation: Operation,
+  log: Logger,
+  cliVersion: CliVersionReader,
+): Promise<void> {
   const cli = await cliVersion();
   if (!cli) {
     log.debug("the encore CLI's version is unknown; the installed encore.dev is not compared with it");
@@ -31,7 +42,8 @@ export async function checkInstalledSdk(step: SdkCheckStep, operation: Operation
   const declared = pkg.ok ? pkg.value.dependencies[SDK_PACKAGE] : undefined;
   const installed = findInstalledVersion(step.appRoot);
   const pin = `pin "${SDK_PACKAGE}": "${cli}" in package.json's dependencies (exactly, no ^) and update the lockfile`;
-  const rebuild = (version: string) => `build the toolbox for the app's version: docker compose build --build-arg ENCORE_VERSION=${version} --build-arg ENCORE_SHA256=<sha256 of its release>`;
+  const rebuild = (version: string) =>
+    `build the toolbox for the app's version: docker compose build --build-arg ENCORE_VERSION=${version} --build-arg ENCORE_SHA256=<sha256 of its release>`;
 
   // Encore refuses any declared version newer than its own; say so before it does.
   const declaredKind = declared === undefined ? undefined : compareSdk(declaredVersion(declared) ?? "", cli).kind;
@@ -39,7 +51,10 @@ export async function checkInstalledSdk(step: SdkCheckStep, operation: Operation
   const verdict = installed ? compareSdk(installed.version, cli) : undefined;
   if (verdict?.kind === "ahead" || declaredAhead) {
     const version = verdict?.kind === "ahead" ? verdict.installed : (declaredVersion(declared) ?? "");
-    const where = verdict?.kind === "ahead" && installed ? `installed ${SDK_PACKAGE} ${version} (${installed.file})` : `declared ${SDK_PACKAGE} ${declared}`;
+    const where =
+      verdict?.kind === "ahead" && installed
+        ? `installed ${SDK_PACKAGE} ${version} (${installed.file})`
+        : `declared ${SDK_PACKAGE} ${declared}`;
     throw new ProviderError({
       category: "INVALID_PROJECT",
       provider: "encore-ts",
@@ -50,11 +65,14 @@ export async function checkInstalledSdk(step: SdkCheckStep, operation: Operation
     });
   }
   if (verdict?.kind === "ahead-patch") {
-    log.warn(`installed ${SDK_PACKAGE} ${verdict.installed} is a patch release ahead of the encore CLI ${cli}; usually harmless, but the pair is not the one Encore tested`, {
-      sdkVersion: verdict.installed,
-      encoreVersion: cli,
-      fix: `${pin}, or ${rebuild(verdict.installed)}`,
-    });
+    log.warn(
+      `installed ${SDK_PACKAGE} ${verdict.installed} is a patch release ahead of the encore CLI ${cli}; usually harmless, but the pair is not the one Encore tested`,
+      {
+        sdkVersion: verdict.installed,
+        encoreVersion: cli,
+        fix: `${pin}, or ${rebuild(verdict.installed)}`,
+      },
+    );
   }
   if (encoreWillRewrite(declared, cli)) {
     log.warn(
@@ -62,10 +80,13 @@ export async function checkInstalledSdk(step: SdkCheckStep, operation: Operation
       { sdkVersion: installed?.version ?? declared ?? "none", encoreVersion: cli, fix: pin },
     );
   } else if (verdict?.kind === "behind") {
-    log.warn(`installed ${SDK_PACKAGE} ${verdict.installed} is older than the encore CLI ${cli}, although package.json declares ${declared}; the lockfile is out of date`, {
-      sdkVersion: verdict.installed,
-      encoreVersion: cli,
-      fix: `update the lockfile so that it resolves ${SDK_PACKAGE} ${cli}`,
-    });
+    log.warn(
+      `installed ${SDK_PACKAGE} ${verdict.installed} is older than the encore CLI ${cli}, although package.json declares ${declared}; the lockfile is out of date`,
+      {
+        sdkVersion: verdict.installed,
+        encoreVersion: cli,
+        fix: `update the lockfile so that it resolves ${SDK_PACKAGE} ${cli}`,
+      },
+    );
   }
 }

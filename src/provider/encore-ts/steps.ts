@@ -32,7 +32,14 @@ export type Step =
       /** Where the sync state lives when unchanged secrets are skipped. */
       stateHome: string | undefined;
     }
-  | { kind: "local-secrets"; file: string; appDir: string; names: readonly string[]; env: Environment; childEnv: CommandSpec["env"] }
+  | {
+      kind: "local-secrets";
+      file: string;
+      appDir: string;
+      names: readonly string[];
+      env: Environment;
+      childEnv: CommandSpec["env"];
+    }
   | { kind: "run"; spec: CommandSpec; listen: ListenAddress; readinessTimeoutMs: number; shutdownTimeoutMs: number }
   | { kind: "registry-login"; login: RegistryLogin; dir: string }
   | { kind: "build"; spec: CommandSpec; imageRef: string; push: boolean; arch: string | undefined }
@@ -75,11 +82,17 @@ export function renderPlan(
       case "install":
         return [
           step.spec
-            ? { title: installTitle(step), argv: [basename(step.spec.file), ...step.spec.args].map(redact), cwd: step.spec.cwd }
+            ? {
+                title: installTitle(step),
+                argv: [basename(step.spec.file), ...step.spec.args].map(redact),
+                cwd: step.spec.cwd,
+              }
             : { title: installTitle(step) },
         ];
       case "check-sdk":
-        return [{ title: "compare the installed encore.dev with the encore CLI's version (newer in major or minor: stop)" }];
+        return [
+          { title: "compare the installed encore.dev with the encore CLI's version (newer in major or minor: stop)" },
+        ];
       case "login":
         return [command(`log in to Encore with ${step.key.variable}`, step.spec)];
       case "secrets":
@@ -87,11 +100,22 @@ export function renderPlan(
           command(`set secret ${call.name}`, { ...step.base, args: call.args }, { stdin: `the value of ${call.name}` }),
         );
       case "local-secrets":
-        return [{ title: `write ${step.names.length} secret(s) to Encore's local store`, writes: step.file, secrets: [...step.names] }];
+        return [
+          {
+            title: `write ${step.names.length} secret(s) to Encore's local store`,
+            writes: step.file,
+            secrets: [...step.names],
+          },
+        ];
       case "run":
         return [command("run the dev server", step.spec)];
       case "registry-login":
-        return [{ title: `write registry credentials for ${step.login.host} (from STAGECRAFT_REGISTRY_USERNAME/_PASSWORD) to a temporary Docker config, removed after the build`, writes: `${step.dir}/config.json` }];
+        return [
+          {
+            title: `write registry credentials for ${step.login.host} (from STAGECRAFT_REGISTRY_USERNAME/_PASSWORD) to a temporary Docker config, removed after the build`,
+            writes: `${step.dir}/config.json`,
+          },
+        ];
       case "build":
         return [command(`build ${step.imageRef}`, step.spec)];
       case "test":

@@ -62,7 +62,13 @@ function prepareTest(opts: TestOptions): PreparedTest {
     version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
     test: { file: encore, args: testArgs(opts.args), cwd: settings.workDir, env: record },
     localSecretsFile: join(appDir, LOCAL_SECRETS_FILE),
-    install: prepareInstall({ settings: settings.install, appRoot: appDir, boundary: settings.projectDir, env: record, operation: "test" }),
+    install: prepareInstall({
+      settings: settings.install,
+      appRoot: appDir,
+      boundary: settings.projectDir,
+      env: record,
+      operation: "test",
+    }),
   };
 }
 
@@ -80,7 +86,8 @@ function requireTestScript(appDir: string): void {
   } catch {
     return;
   }
-  if (typeof scripts === "object" && scripts !== null && typeof (scripts as Record<string, unknown>).test === "string") return;
+  if (typeof scripts === "object" && scripts !== null && typeof (scripts as Record<string, unknown>).test === "string")
+    return;
   throw new ProviderError({
     category: "INVALID_PROJECT",
     provider: "encore-ts",
@@ -110,7 +117,13 @@ export function testSteps(prepared: PreparedTest): Step[] {
         ]
       : [];
   const test: Step = { kind: "test", spec: prepared.test, shutdownTimeoutMs: prepared.settings.shutdownTimeoutMs };
-  return [{ kind: "version", spec: prepared.version }, ...packageSteps(prepared.install, prepared.base.file), ...loginStep(prepared.authKey, prepared.base), ...secrets, test];
+  return [
+    { kind: "version", spec: prepared.version },
+    ...packageSteps(prepared.install, prepared.base.file),
+    ...loginStep(prepared.authKey, prepared.base),
+    ...secrets,
+    test,
+  ];
 }
 
 export async function test(opts: TestOptions, signal: AbortSignal): Promise<number> {
@@ -131,7 +144,13 @@ export async function test(opts: TestOptions, signal: AbortSignal): Promise<numb
           break;
         }
         case "test":
-          return await runTests({ spec: step.spec, shutdownTimeoutMs: step.shutdownTimeoutMs, log, signal, force: opts.force });
+          return await runTests({
+            spec: step.spec,
+            shutdownTimeoutMs: step.shutdownTimeoutMs,
+            log,
+            signal,
+            force: opts.force,
+          });
         default:
           await runCommonStep(step, "test", log, background, stop);
       }
@@ -144,5 +163,7 @@ export async function test(opts: TestOptions, signal: AbortSignal): Promise<numb
 
 export function planTest(opts: TestOptions): Plan {
   const prepared = prepareTest(opts);
-  return renderPlan("test", testSteps(prepared), prepared.env, prepared.withheld, [], (text) => opts.log.redactor.redact(text));
+  return renderPlan("test", testSteps(prepared), prepared.env, prepared.withheld, [], (text) =>
+    opts.log.redactor.redact(text),
+  );
 }

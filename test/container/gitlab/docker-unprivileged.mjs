@@ -6,9 +6,20 @@
 import { spawnSync } from "node:child_process";
 
 const EQUIVALENT = [
-  "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
-  "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
-  "--cgroupns", "host", "--volume", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run",
+  "--cap-add",
+  "ALL",
+  "--cap-drop",
+  "SYS_RESOURCE",
+  "--security-opt",
+  "seccomp=unconfined",
+  "--security-opt",
+  "apparmor=unconfined",
+  "--cgroupns",
+  "host",
+  "--volume",
+  "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+  "--tmpfs",
+  "/run",
 ];
 const args = process.argv.slice(2);
 const creates = args[0] === "create" || args[0] === "run";

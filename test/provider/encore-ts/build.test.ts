@@ -36,7 +36,9 @@ backend:
         docker_tag_suffix: -encore
 `;
 
-async function fixture(scenario: unknown = { build: { load: false } }): Promise<{ project: TempProject; world: DoubleWorld; env: Record<string, string | undefined> }> {
+async function fixture(
+  scenario: unknown = { build: { load: false } },
+): Promise<{ project: TempProject; world: DoubleWorld; env: Record<string, string | undefined> }> {
   const project = encoreProject(YML, {
     "backend/encore.app": '{"id": "x", "lang": "typescript"}',
     "backend/package.json": '{"name": "backend", "dependencies": {"encore.dev": "1.56.4"}}',
@@ -69,7 +71,10 @@ describe("build", () => {
     assert.equal(finished.code, 7);
     assert.equal(finished.stdout, "");
     const error = JSON.parse(finished.stderr.trim().split("\n").at(-1)!);
-    assert.deepEqual([error.category, error.operation, error.exitCode, error.encoreExitCode, error.imageRef], ["BUILD_FAILED", "build", 7, 1, "ghcr.io/acme/platform/api:v1-encore"]);
+    assert.deepEqual(
+      [error.category, error.operation, error.exitCode, error.encoreExitCode, error.imageRef],
+      ["BUILD_FAILED", "build", 7, 1, "ghcr.io/acme/platform/api:v1-encore"],
+    );
     assert.match(error.detail, /ERR/);
   });
 
@@ -82,14 +87,23 @@ describe("build", () => {
     const finished = await run.finished();
     assert.equal(finished.code, 7);
     assert.equal(finished.stdout, "");
-    assert.match(finished.stderr, /BUILD_FAILED: build of ghcr.io\/acme\/platform\/api:v1-encore was cancelled \(encore exited with code 0\)/);
+    assert.match(
+      finished.stderr,
+      /BUILD_FAILED: build of ghcr.io\/acme\/platform\/api:v1-encore was cancelled \(encore exited with code 0\)/,
+    );
   });
 
   test("no Docker engine: PROVIDER_NOT_AVAILABLE (exit 4) before encore builds anything", async () => {
     const { project, world } = await fixture();
-    const finished = await runCli(["build", "--tag", "v1"], { cwd: project.dir, env: world.env({ DOCKER_HOST: "unix:///nonexistent/docker.sock" }) });
+    const finished = await runCli(["build", "--tag", "v1"], {
+      cwd: project.dir,
+      env: world.env({ DOCKER_HOST: "unix:///nonexistent/docker.sock" }),
+    });
     assert.equal(finished.code, 4);
-    assert.match(finished.stderr, /PROVIDER_NOT_AVAILABLE: the Docker engine is not usable: no Docker socket at \/nonexistent\/docker.sock/);
+    assert.match(
+      finished.stderr,
+      /PROVIDER_NOT_AVAILABLE: the Docker engine is not usable: no Docker socket at \/nonexistent\/docker.sock/,
+    );
     assert.match(finished.stderr, /fix: mount the engine's socket/);
     assert.deepEqual(runnerCalls(world), []);
   });
@@ -108,46 +122,76 @@ describe("build", () => {
   test("passes the build options to encore and skips the engine check when pushing", async () => {
     const { project, world } = await fixture();
     project.write("backend/infra.json", "{}");
-    project.write("stagecraft.yml", `project: {registry: ghcr.io/acme}
+    project.write(
+      "stagecraft.yml",
+      `project: {registry: ghcr.io/acme}
 backend:
   provider: encore-ts
   providers:
     encore-ts:
       build: {workdir: backend, push: true, base: "node:24-bookworm-slim", arch: arm64, config: infra.json, services: [api, worker], gateways: [api-gateway]}
-`);
+`,
+    );
     // No engine at all: pushing must not need one.
-    const finished = await runCli(["build", "--tag", "v2", "--output", "json"], { cwd: project.dir, env: world.env({ DOCKER_HOST: "unix:///nonexistent.sock" }) });
+    const finished = await runCli(["build", "--tag", "v2", "--output", "json"], {
+      cwd: project.dir,
+      env: world.env({ DOCKER_HOST: "unix:///nonexistent.sock" }),
+    });
     assert.equal(finished.code, 0, finished.stderr);
     const result = JSON.parse(finished.stdout);
     assert.deepEqual([result.image, result.pushed, typeof result.durationMs], ["ghcr.io/acme/api:v2", true, "number"]);
     assert.deepEqual(runnerCalls(world).find((call) => commandOf(call) === "build docker")?.argv, [
-      "build", "docker", "--push", "--base=node:24-bookworm-slim", "--arch=arm64", "--config=infra.json", "--services=api,worker", "--gateways=api-gateway", "ghcr.io/acme/api:v2",
+      "build",
+      "docker",
+      "--push",
+      "--base=node:24-bookworm-slim",
+      "--arch=arm64",
+      "--config=infra.json",
+      "--services=api,worker",
+      "--gateways=api-gateway",
+      "ghcr.io/acme/api:v2",
     ]);
   });
 
   test("warns that services without gateways build an image with no gateway", async () => {
     const { project, world } = await fixture();
     project.write("backend/infra.json", "{}");
-    project.write("stagecraft.yml", `project: {registry: ghcr.io/acme}
+    project.write(
+      "stagecraft.yml",
+      `project: {registry: ghcr.io/acme}
 backend:
   provider: encore-ts
   providers:
     encore-ts:
       build: {workdir: backend, push: true, config: infra.json, services: [api]}
-`);
-    const finished = await runCli(["build", "--tag", "v3"], { cwd: project.dir, env: world.env({ DOCKER_HOST: "unix:///nonexistent.sock" }) });
+`,
+    );
+    const finished = await runCli(["build", "--tag", "v3"], {
+      cwd: project.dir,
+      env: world.env({ DOCKER_HOST: "unix:///nonexistent.sock" }),
+    });
     assert.equal(finished.code, 0, finished.stderr);
-    assert.match(finished.stderr, /WARN .*build\.services without build\.gateways: the image hosts no gateway, so it serves no public API/);
+    assert.match(
+      finished.stderr,
+      /WARN .*build\.services without build\.gateways: the image hosts no gateway, so it serves no public API/,
+    );
   });
 
   test("registry credentials from STAGECRAFT_REGISTRY_USERNAME/_PASSWORD reach encore as a temporary DOCKER_CONFIG, never as the password", async () => {
     const { project, world } = await fixture();
     const password = "pw-Zq81-never-shown";
-    const env = world.env({ DOCKER_HOST: "unix:///nonexistent.sock", STAGECRAFT_REGISTRY_USERNAME: "ci-bot", STAGECRAFT_REGISTRY_PASSWORD: password });
+    const env = world.env({
+      DOCKER_HOST: "unix:///nonexistent.sock",
+      STAGECRAFT_REGISTRY_USERNAME: "ci-bot",
+      STAGECRAFT_REGISTRY_PASSWORD: password,
+    });
     const plan = await runCli(["plan", "build", "--tag", "v3", "--push", "--json"], { cwd: project.dir, env });
     assert.equal(plan.code, 0, plan.stderr);
     const steps = JSON.parse(plan.stdout).steps as { title: string }[];
-    assert.match(steps[0]!.title, /^write registry credentials for ghcr\.io \(from STAGECRAFT_REGISTRY_USERNAME\/_PASSWORD\)/);
+    assert.match(
+      steps[0]!.title,
+      /^write registry credentials for ghcr\.io \(from STAGECRAFT_REGISTRY_USERNAME\/_PASSWORD\)/,
+    );
     assert.ok(JSON.parse(plan.stdout).withheld.includes("STAGECRAFT_REGISTRY_PASSWORD"));
 
     const finished = await runCli(["build", "--tag", "v3", "--push"], { cwd: project.dir, env });
@@ -165,7 +209,10 @@ backend:
 
   test("half a registry login is INVALID_CONFIG naming the variable, before any encore call", async () => {
     const { project, world } = await fixture();
-    const finished = await runCli(["build", "--tag", "v3", "--push"], { cwd: project.dir, env: world.env({ STAGECRAFT_REGISTRY_PASSWORD: "hunter2" }) });
+    const finished = await runCli(["build", "--tag", "v3", "--push"], {
+      cwd: project.dir,
+      env: world.env({ STAGECRAFT_REGISTRY_PASSWORD: "hunter2" }),
+    });
     assert.equal(finished.code, 2);
     assert.match(finished.stderr, /encore-ts build: INVALID_CONFIG: STAGECRAFT_REGISTRY_USERNAME is empty or unset/);
     assert.match(finished.stderr, /fix: set both STAGECRAFT_REGISTRY_USERNAME and STAGECRAFT_REGISTRY_PASSWORD/);
@@ -175,7 +222,11 @@ backend:
 
   test("--tag defaults to the commit (12 hex digits), with -dirty for uncommitted changes, and GITHUB_OUTPUT gets image=<ref>", async () => {
     const { project, world, env } = await fixture();
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project.dir, encoding: "utf8" }).trim();
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+        cwd: project.dir,
+        encoding: "utf8",
+      }).trim();
     git("init", "-q");
     git("add", "-A");
     git("commit", "-qm", "init");
@@ -192,7 +243,10 @@ backend:
 
   test("rejects build.config together with skip_config, and a config file that is not there", async () => {
     const { project, world, env } = await fixture();
-    project.write("stagecraft.yml", "backend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      build: {workdir: backend, config: missing.json, skip_config: true, arch: x86}\n");
+    project.write(
+      "stagecraft.yml",
+      "backend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      build: {workdir: backend, config: missing.json, skip_config: true, arch: x86}\n",
+    );
     const finished = await runCli(["build", "--tag", "v1"], { cwd: project.dir, env });
     assert.equal(finished.code, 2);
     assert.match(finished.stderr, /build\.arch: "x86" must be amd64 or arm64/);
@@ -202,18 +256,33 @@ backend:
 
   test("never prints the auth key and keeps it out of encore's environment, even when encore echoes it", async () => {
     const { project, world } = await fixture({ echoEnv: true, build: { load: false } });
-    const finished = await runCli(["build", "--tag", "v1", "--log-level", "debug"], { cwd: project.dir, env: world.env({ DOCKER_HOST: dockerHost, ENCORE_AUTH_KEY: "ek_build_key_0000111" }) });
+    const finished = await runCli(["build", "--tag", "v1", "--log-level", "debug"], {
+      cwd: project.dir,
+      env: world.env({ DOCKER_HOST: dockerHost, ENCORE_AUTH_KEY: "ek_build_key_0000111" }),
+    });
     assert.equal(finished.code, 0, finished.stderr);
     assert.match(finished.stderr, /\[encore-double\] env HOME=/, "encore echoed its environment");
     assert.ok(!`${finished.stdout}${finished.stderr}`.includes("ek_build_key_0000111"));
-    for (const call of runnerCalls(world)) assert.equal(call.env.ENCORE_AUTH_KEY, undefined, "withheld: auth login takes it as a flag");
-    assert.deepEqual(runnerCalls(world).filter((call) => call.argv[0] !== "version").map(commandOf), ["auth login", "build docker"]);
+    for (const call of runnerCalls(world))
+      assert.equal(call.env.ENCORE_AUTH_KEY, undefined, "withheld: auth login takes it as a flag");
+    assert.deepEqual(
+      runnerCalls(world)
+        .filter((call) => call.argv[0] !== "version")
+        .map(commandOf),
+      ["auth login", "build docker"],
+    );
   });
 
   test("withholds the app's from_env secrets from encore's environment and masks their values", async () => {
     const { project, world } = await fixture({ echoEnv: true, build: { load: false } });
-    project.write("stagecraft.yml", `${readFileSync(project.path("stagecraft.yml"), "utf8").replace("disable_telemetry: true", "disable_telemetry: true\n        encore_secrets: {from_env: [APP_SECRET]}")}`);
-    const finished = await runCli(["build", "--tag", "v1"], { cwd: project.dir, env: world.env({ DOCKER_HOST: dockerHost, APP_SECRET: "app-secret-in-ci-env" }) });
+    project.write(
+      "stagecraft.yml",
+      `${readFileSync(project.path("stagecraft.yml"), "utf8").replace("disable_telemetry: true", "disable_telemetry: true\n        encore_secrets: {from_env: [APP_SECRET]}")}`,
+    );
+    const finished = await runCli(["build", "--tag", "v1"], {
+      cwd: project.dir,
+      env: world.env({ DOCKER_HOST: dockerHost, APP_SECRET: "app-secret-in-ci-env" }),
+    });
     assert.equal(finished.code, 0, finished.stderr);
     assert.ok(!`${finished.stdout}${finished.stderr}`.includes("app-secret-in-ci-env"));
     for (const call of runnerCalls(world)) assert.equal(call.env.APP_SECRET, undefined);

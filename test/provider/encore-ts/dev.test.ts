@@ -17,7 +17,9 @@ interface Setup {
   cli(args?: string[], env?: Record<string, string | undefined>): RunningCli;
 }
 
-async function setup(options: { scenario?: unknown; yml?: (port: number) => string; env?: string; loggedIn?: boolean } = {}): Promise<Setup> {
+async function setup(
+  options: { scenario?: unknown; yml?: (port: number) => string; env?: string; loggedIn?: boolean } = {},
+): Promise<Setup> {
   const port = await freePort();
   const yml =
     options.yml?.(port) ??
@@ -41,7 +43,10 @@ async function setup(options: { scenario?: unknown; yml?: (port: number) => stri
   });
   const world = await doubleWorld(options.scenario ?? {});
   if (options.loggedIn !== false) world.logIn();
-  defer(() => project.remove(), () => world.remove());
+  defer(
+    () => project.remove(),
+    () => world.remove(),
+  );
   return {
     project,
     world,
@@ -55,7 +60,8 @@ async function setup(options: { scenario?: unknown; yml?: (port: number) => stri
 }
 
 function assertNoLeftovers(world: DoubleWorld): void {
-  for (const call of runnerCalls(world)) assert.equal(isAlive(call.pid), false, `encore ${call.argv.join(" ")} (pid ${call.pid}) is still running`);
+  for (const call of runnerCalls(world))
+    assert.equal(isAlive(call.pid), false, `encore ${call.argv.join(" ")} (pid ${call.pid}) is still running`);
 }
 
 describe("dev", () => {
@@ -81,7 +87,9 @@ describe("dev", () => {
       ["secret", "set", "--type", "dev,preview,local", "LOGTO_SECRET"],
       ["secret", "set", "--type", "dev,preview,local", "STRIPE_KEY"],
     ]);
-    assert.deepEqual(rest.slice(2), [["run", "--debug", "--verbose", "--watch", "--listen", `127.0.0.1:${port}`, "--browser=never"]]);
+    assert.deepEqual(rest.slice(2), [
+      ["run", "--debug", "--verbose", "--watch", "--listen", `127.0.0.1:${port}`, "--browser=never"],
+    ]);
     for (const call of calls) assert.equal(call.cwd, project.dir);
     assert.equal(finished.stdout, "", "stdout carries results only; dev has none");
     assertNoLeftovers(world);
@@ -138,14 +146,20 @@ describe("dev", () => {
     await run.waitForLine(new RegExp(`debugger relay on 127\\.0\\.0\\.1:${relayPort} → 127\\.0\\.0\\.1:9229`));
     await run.waitForLine(/dev server ready/);
     const accepted = await new Promise<boolean>((resolve) => {
-      const socket = createConnection(relayPort, "127.0.0.1", () => { socket.destroy(); resolve(true); });
+      const socket = createConnection(relayPort, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once("error", () => resolve(false));
     });
     assert.equal(accepted, true);
     run.kill("SIGTERM");
     await run.finished();
     const refused = await new Promise<boolean>((resolve) => {
-      const socket = createConnection(relayPort, "127.0.0.1", () => { socket.destroy(); resolve(false); });
+      const socket = createConnection(relayPort, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(false);
+      });
       socket.once("error", () => resolve(true));
     });
     assert.equal(refused, true, "the relay outlived dev");
@@ -170,7 +184,10 @@ describe("dev", () => {
     await run.waitForLine(/dev server ready/);
     run.kill("SIGTERM");
     const { stderr } = await run.finished();
-    const records = stderr.trim().split("\n").map((line) => JSON.parse(line));
+    const records = stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     for (const record of records) {
       assert.equal(record.provider, "encore-ts");
       assert.equal(record.feature, "PROVIDER_BACKEND_ENCORE");
@@ -189,7 +206,10 @@ describe("dev", () => {
     const finished = await run.finished();
     assert.equal(finished.code, 0);
     const runCall = runnerCalls(world).find((call) => commandOf(call) === "run")!;
-    const signals = world.events().filter((event) => event.pid === runCall.pid && event.event === "signal").map((event) => event.signal);
+    const signals = world
+      .events()
+      .filter((event) => event.pid === runCall.pid && event.event === "signal")
+      .map((event) => event.signal);
     assert.deepEqual(signals, ["SIGINT"]);
     assert.match(finished.stderr, /dev server stopped \(encore run exited with code 0\)/);
     assertNoLeftovers(world);
@@ -207,12 +227,15 @@ describe("dev", () => {
   });
 
   test("a second signal forces the stop at once", async () => {
-    const { world, cli } = await setup({ scenario: { run: { mode: "ignore-sigint" } }, yml: (port) => `backend:
+    const { world, cli } = await setup({
+      scenario: { run: { mode: "ignore-sigint" } },
+      yml: (port) => `backend:
   provider: encore-ts
   providers:
     encore-ts:
       dev: {env_file: .env.local, listen: "127.0.0.1:${port}", shutdown: {timeout_ms: 60000}}
-` });
+`,
+    });
     const run = cli();
     await run.waitForLine(/dev server ready/);
     run.kill("SIGTERM");
@@ -227,9 +250,24 @@ describe("dev", () => {
   });
 
   const failures: [string, unknown, RegExp, RegExp][] = [
-    ["crashes at start", { run: { mode: "crash-at-start" } }, /encore run exited with code 1 although no stop was requested/, /error: /],
-    ["crashes after ready", { run: { mode: "crash-after-ready", afterReadyMs: 50, exitCode: 2 } }, /encore run exited with code 2 although no stop was requested/, /simulated crash/],
-    ["exits 0 after ready", { run: { mode: "exit0-after-ready", afterReadyMs: 50 } }, /encore run exited with code 0 although no stop was requested/, /Encore development server running/],
+    [
+      "crashes at start",
+      { run: { mode: "crash-at-start" } },
+      /encore run exited with code 1 although no stop was requested/,
+      /error: /,
+    ],
+    [
+      "crashes after ready",
+      { run: { mode: "crash-after-ready", afterReadyMs: 50, exitCode: 2 } },
+      /encore run exited with code 2 although no stop was requested/,
+      /simulated crash/,
+    ],
+    [
+      "exits 0 after ready",
+      { run: { mode: "exit0-after-ready", afterReadyMs: 50 } },
+      /encore run exited with code 0 although no stop was requested/,
+      /Encore development server running/,
+    ],
   ];
   for (const [name, scenario, message, tail] of failures) {
     test(`DEV_SERVER_FAILED (exit 6) with a log tail when encore run ${name}`, async () => {
@@ -257,7 +295,10 @@ describe("dev", () => {
     });
     const finished = await cli().finished();
     assert.equal(finished.code, 6);
-    assert.match(finished.stderr, /DEV_SERVER_FAILED: dev server not ready after 1500 ms: no answer at http:\/\/127\.0\.0\.1:\d+; encore run was stopped/);
+    assert.match(
+      finished.stderr,
+      /DEV_SERVER_FAILED: dev server not ready after 1500 ms: no answer at http:\/\/127\.0\.0\.1:\d+; encore run was stopped/,
+    );
     const runCall = runnerCalls(world).find((call) => commandOf(call) === "run")!;
     assert.ok(world.events().some((event) => event.pid === runCall.pid && event.signal === "SIGINT"));
     assertNoLeftovers(world);
@@ -281,7 +322,10 @@ describe("dev", () => {
     defer(() => blocker.close());
     const finished = await cli().finished();
     assert.equal(finished.code, 6);
-    assert.match(finished.stderr, new RegExp(`could not listen on 127\\.0\\.0\\.1:${port}: the port is already in use`));
+    assert.match(
+      finished.stderr,
+      new RegExp(`could not listen on 127\\.0\\.0\\.1:${port}: the port is already in use`),
+    );
   });
 
   test("--listen overrides dev.listen", async () => {
@@ -291,7 +335,12 @@ describe("dev", () => {
     await run.waitForLine(new RegExp(`ready at http://127\\.0\\.0\\.1:${other}`));
     run.kill("SIGTERM");
     await run.finished();
-    assert.deepEqual(runnerCalls(world).find((call) => commandOf(call) === "run")?.argv.slice(4, 6), ["--listen", `127.0.0.1:${other}`]);
+    assert.deepEqual(
+      runnerCalls(world)
+        .find((call) => commandOf(call) === "run")
+        ?.argv.slice(4, 6),
+      ["--listen", `127.0.0.1:${other}`],
+    );
   });
 
   test("SECRET_SYNC_FAILED (exit 5) names the secret, its types, the exit code and stderr; dev never starts", async () => {
@@ -305,7 +354,10 @@ describe("dev", () => {
     assert.deepEqual([error.exitCode, error.encoreExitCode], [5, 1], "the runner's exit code, and encore's own");
     assert.match(error.detail, /unable to create secret/);
     assert.deepEqual([error.set, error.notSet], [["STRIPE_KEY"], ["LOGTO_SECRET"]]);
-    assert.equal(runnerCalls(world).some((call) => commandOf(call) === "run"), false);
+    assert.equal(
+      runnerCalls(world).some((call) => commandOf(call) === "run"),
+      false,
+    );
   });
 
   test("an unlinked app's secret sync failure explains what to do", async () => {
@@ -318,7 +370,10 @@ describe("dev", () => {
   });
 
   test("redacts secret values in encore's own output", async () => {
-    const { cli } = await setup({ scenario: { echoEnv: true }, env: "STRIPE_KEY=sk_test_51abcdef\nLOGTO_SECRET=another-secret-value\n" });
+    const { cli } = await setup({
+      scenario: { echoEnv: true },
+      env: "STRIPE_KEY=sk_test_51abcdef\nLOGTO_SECRET=another-secret-value\n",
+    });
     const run = cli(["dev", "--log-level", "debug"]);
     await run.waitForLine(/dev server ready/);
     run.kill("SIGTERM");
@@ -337,7 +392,9 @@ describe("dev", () => {
   test("INVALID_PROJECT (exit 3) without encore.app, and when encore.app is a directory", async () => {
     const { project, world } = await setup();
     project.remove();
-    const noApp = encoreProject(`backend: {provider: encore-ts, providers: {encore-ts: {dev: {env_file: .env.local, listen: "127.0.0.1:4000"}}}}\n`);
+    const noApp = encoreProject(
+      `backend: {provider: encore-ts, providers: {encore-ts: {dev: {env_file: .env.local, listen: "127.0.0.1:4000"}}}}\n`,
+    );
     defer(() => noApp.remove());
     const { rmSync, mkdirSync } = await import("node:fs");
     rmSync(noApp.path("encore.app"));
@@ -352,10 +409,16 @@ describe("dev", () => {
   });
 
   test("INVALID_CONFIG (exit 2) names the field, the provider and the operation, and calls nothing", async () => {
-    const { world, cli } = await setup({ yml: () => "backend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      dev: {env_file: .env.local, listen: 'localhost:99999'}\n" });
+    const { world, cli } = await setup({
+      yml: () =>
+        "backend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      dev: {env_file: .env.local, listen: 'localhost:99999'}\n",
+    });
     const finished = await cli().finished();
     assert.equal(finished.code, 2);
-    assert.equal(finished.stderr.split("\n")[0], 'encore-ts dev: INVALID_CONFIG: backend.providers.encore-ts.dev.listen: port "99999" must be a number from 1 to 65535 in stagecraft.yml');
+    assert.equal(
+      finished.stderr.split("\n")[0],
+      'encore-ts dev: INVALID_CONFIG: backend.providers.encore-ts.dev.listen: port "99999" must be a number from 1 to 65535 in stagecraft.yml',
+    );
     assert.deepEqual(runnerCalls(world), []);
   });
 

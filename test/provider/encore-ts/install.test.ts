@@ -19,23 +19,53 @@ const COREPACK_BIN = join(ROOT, "test", "fixtures", "package-manager", "corepack
 const NODE_DIR = join(process.execPath, "..");
 
 function app(files: Record<string, string> = {}): TempProject {
-  const project = tempProject({ "encore.app": "{}", "package.json": JSON.stringify({ name: "a", dependencies: { "encore.dev": "1.56.4" } }), ...files });
+  const project = tempProject({
+    "encore.app": "{}",
+    "package.json": JSON.stringify({ name: "a", dependencies: { "encore.dev": "1.56.4" } }),
+    ...files,
+  });
   defer(() => project.remove());
   return project;
 }
 
 function logger() {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { chunks.push(String(chunk)); done(); } });
-  return { log: createLogger({ level: "debug", format: "json", color: false, stream, context: { operation: "dev" } }), records: () => chunks.join("").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return {
+    log: createLogger({ level: "debug", format: "json", color: false, stream, context: { operation: "dev" } }),
+    records: () =>
+      chunks
+        .join("")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 function env(project: TempProject, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: `${FAKE_BIN}:${NODE_DIR}`, FAKE_PM_LOG: project.path("pm.jsonl"), NODE_EXTRA_CA_CERTS: "/ca.pem", HTTPS_PROXY: "http://proxy:3128", DISABLE_ENCORE_TELEMETRY: "1", ...extra };
+  return {
+    PATH: `${FAKE_BIN}:${NODE_DIR}`,
+    FAKE_PM_LOG: project.path("pm.jsonl"),
+    NODE_EXTRA_CA_CERTS: "/ca.pem",
+    HTTPS_PROXY: "http://proxy:3128",
+    DISABLE_ENCORE_TELEMETRY: "1",
+    ...extra,
+  };
 }
 
 const calls = (project: TempProject) =>
-  existsSync(project.path("pm.jsonl")) ? readFileSync(project.path("pm.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { name: string; argv: string[]; cwd: string; env: Record<string, string> }) : [];
+  existsSync(project.path("pm.jsonl"))
+    ? readFileSync(project.path("pm.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { name: string; argv: string[]; cwd: string; env: Record<string, string> })
+    : [];
 
 const settings = { enabled: true, timeoutMs: 60_000 };
 const never = stopRequest([new AbortController().signal]);
@@ -43,46 +73,98 @@ const never = stopRequest([new AbortController().signal]);
 describe("install step", () => {
   test("a fresh app: npm ci with its lockfile, in the app root, with encore's prepared environment; then up to date", async () => {
     const project = app({ "package-lock.json": "{}" });
-    const step = prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" });
+    const step = prepareInstall({
+      settings,
+      appRoot: project.dir,
+      boundary: project.dir,
+      env: env(project),
+      operation: "dev",
+    });
     assert.equal(step.inspection.decision.reason, "node_modules is missing");
-    assert.deepEqual([step.spec?.file, ...(step.spec?.args ?? [])], [join(FAKE_BIN, "npm"), "ci", "--prefer-offline", "--no-audit", "--no-fund"]);
+    assert.deepEqual(
+      [step.spec?.file, ...(step.spec?.args ?? [])],
+      [join(FAKE_BIN, "npm"), "ci", "--prefer-offline", "--no-audit", "--no-fund"],
+    );
     const { log, records } = logger();
     assert.equal(await runInstall(step, "dev", log, never), true);
     const [call] = calls(project);
     assert.deepEqual(call?.argv, ["ci", "--prefer-offline", "--no-audit", "--no-fund"]);
     assert.equal(call?.cwd, project.dir);
-    for (const key of ["NODE_EXTRA_CA_CERTS", "HTTPS_PROXY", "DISABLE_ENCORE_TELEMETRY"]) assert.equal(call?.env[key], env(project)[key], key);
+    for (const key of ["NODE_EXTRA_CA_CERTS", "HTTPS_PROXY", "DISABLE_ENCORE_TELEMETRY"])
+      assert.equal(call?.env[key], env(project)[key], key);
     assert.equal(call?.env.COREPACK_ENABLE_DOWNLOAD_PROMPT, "0");
-    assert.ok(records().some((r) => r.stream === "stdout" && String(r.message).startsWith("added 1 package")), "the manager's output is relayed");
+    assert.ok(
+      records().some((r) => r.stream === "stdout" && String(r.message).startsWith("added 1 package")),
+      "the manager's output is relayed",
+    );
     assert.ok(existsSync(project.path("node_modules", MARKER_FILE)));
 
-    const again = prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" });
+    const again = prepareInstall({
+      settings,
+      appRoot: project.dir,
+      boundary: project.dir,
+      env: env(project),
+      operation: "dev",
+    });
     assert.equal(again.inspection.decision.reason, "up to date");
     assert.equal(again.spec, undefined);
     await runInstall(again, "dev", logger().log, never);
     assert.equal(calls(project).length, 1, "nothing ran the second time");
 
     project.write("package-lock.json", '{"changed": true}');
-    assert.equal(prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" }).inspection.decision.reason, "the lockfile changed");
+    assert.equal(
+      prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" })
+        .inspection.decision.reason,
+      "the lockfile changed",
+    );
   });
 
   test("pnpm by its lockfile: pnpm from PATH, frozen", () => {
     const project = app({ "pnpm-lock.yaml": "lockfileVersion: '9.0'\n" });
-    const step = prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" });
-    assert.deepEqual([step.spec?.file, ...(step.spec?.args ?? [])], [join(FAKE_BIN, "pnpm"), "install", "--frozen-lockfile", "--prefer-offline"]);
+    const step = prepareInstall({
+      settings,
+      appRoot: project.dir,
+      boundary: project.dir,
+      env: env(project),
+      operation: "dev",
+    });
+    assert.deepEqual(
+      [step.spec?.file, ...(step.spec?.args ?? [])],
+      [join(FAKE_BIN, "pnpm"), "install", "--frozen-lockfile", "--prefer-offline"],
+    );
   });
 
   test("packageManager pnpm@9: corepack runs that version, as corepack's shim refuses a range", async () => {
-    const project = app({ "package.json": JSON.stringify({ packageManager: "pnpm@9", dependencies: { "encore.dev": "1.56.4" } }) });
-    const step = prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project, { PATH: `${FAKE_BIN}:${COREPACK_BIN}:${NODE_DIR}` }), operation: "dev" });
-    assert.deepEqual([step.spec?.file, ...(step.spec?.args ?? [])], [join(COREPACK_BIN, "corepack"), "pnpm@9", "install"]);
+    const project = app({
+      "package.json": JSON.stringify({ packageManager: "pnpm@9", dependencies: { "encore.dev": "1.56.4" } }),
+    });
+    const step = prepareInstall({
+      settings,
+      appRoot: project.dir,
+      boundary: project.dir,
+      env: env(project, { PATH: `${FAKE_BIN}:${COREPACK_BIN}:${NODE_DIR}` }),
+      operation: "dev",
+    });
+    assert.deepEqual(
+      [step.spec?.file, ...(step.spec?.args ?? [])],
+      [join(COREPACK_BIN, "corepack"), "pnpm@9", "install"],
+    );
     await runInstall(step, "dev", logger().log, never);
-    assert.deepEqual(calls(project).map((call) => [call.name, ...call.argv]), [["corepack", "pnpm@9", "install"]]);
+    assert.deepEqual(
+      calls(project).map((call) => [call.name, ...call.argv]),
+      [["corepack", "pnpm@9", "install"]],
+    );
   });
 
   test("turned off: nothing is detected or run, even for a bun app", async () => {
     const project = app({ "bun.lockb": "" });
-    const step = prepareInstall({ settings: { ...settings, enabled: false }, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" });
+    const step = prepareInstall({
+      settings: { ...settings, enabled: false },
+      appRoot: project.dir,
+      boundary: project.dir,
+      env: env(project),
+      operation: "dev",
+    });
     assert.equal(step.inspection.decision.reason, "turned off");
     await runInstall(step, "dev", logger().log, never);
     assert.deepEqual(calls(project), []);
@@ -90,18 +172,28 @@ describe("install step", () => {
 
   test("a bun app is INVALID_PROJECT with what to do", () => {
     const project = app({ "bun.lock": "" });
-    assert.throws(() => prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" }), (error: ProviderError) => {
-      assert.equal(error.category, "INVALID_PROJECT");
-      assert.match(error.message, /bun/);
-      assert.match(error.fix ?? "", /install\.enabled: false/);
-      return true;
-    });
+    assert.throws(
+      () =>
+        prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" }),
+      (error: ProviderError) => {
+        assert.equal(error.category, "INVALID_PROJECT");
+        assert.match(error.message, /bun/);
+        assert.match(error.fix ?? "", /install\.enabled: false/);
+        return true;
+      },
+    );
   });
 
   test("a failed install: DEV_SERVER_FAILED (BUILD_FAILED for build) with the last lines and a network hint, and no record", async () => {
     const project = app({ "node_modules/.stagecraft-encore-install.json": "{}", "node_modules/x": "" });
     for (const operation of ["dev", "build"] as const) {
-      const step = prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project, { FAKE_PM_MODE: "fail" }), operation });
+      const step = prepareInstall({
+        settings,
+        appRoot: project.dir,
+        boundary: project.dir,
+        env: env(project, { FAKE_PM_MODE: "fail" }),
+        operation,
+      });
       await assert.rejects(runInstall(step, operation, logger().log, never), (error: ProviderError) => {
         assert.equal(error.category, operation === "dev" ? "DEV_SERVER_FAILED" : "BUILD_FAILED");
         assert.match(error.message, /npm install --no-audit --no-fund exited with code 1/);
@@ -115,7 +207,13 @@ describe("install step", () => {
 
   test("a stop during the install ends it promptly; dev then stops without an error", async () => {
     const project = app();
-    const step = prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project, { FAKE_PM_MODE: "hang" }), operation: "dev" });
+    const step = prepareInstall({
+      settings,
+      appRoot: project.dir,
+      boundary: project.dir,
+      env: env(project, { FAKE_PM_MODE: "hang" }),
+      operation: "dev",
+    });
     const stop = new AbortController();
     const { log, records } = logger();
     const running = runInstall(step, "dev", log, stopRequest([stop.signal]));
@@ -129,7 +227,13 @@ describe("install step", () => {
 
   test("its own timeout, not the readiness timeout, bounds it", async () => {
     const project = app();
-    const step = prepareInstall({ settings: { enabled: true, timeoutMs: 300 }, appRoot: project.dir, boundary: project.dir, env: env(project, { FAKE_PM_MODE: "hang" }), operation: "dev" });
+    const step = prepareInstall({
+      settings: { enabled: true, timeoutMs: 300 },
+      appRoot: project.dir,
+      boundary: project.dir,
+      env: env(project, { FAKE_PM_MODE: "hang" }),
+      operation: "dev",
+    });
     await assert.rejects(runInstall(step, "dev", logger().log, never), (error: ProviderError) => {
       assert.equal(error.category, "DEV_SERVER_FAILED");
       assert.match(error.message, /did not finish within 300 ms/);
@@ -139,9 +243,20 @@ describe("install step", () => {
   });
 
   test("a workspace member installs at the workspace root", () => {
-    const project = tempProject({ "package.json": JSON.stringify({ workspaces: ["backend"] }), "package-lock.json": "{}", "backend/encore.app": "{}", "backend/package.json": JSON.stringify({ dependencies: { "encore.dev": "1.56.4" } }) });
+    const project = tempProject({
+      "package.json": JSON.stringify({ workspaces: ["backend"] }),
+      "package-lock.json": "{}",
+      "backend/encore.app": "{}",
+      "backend/package.json": JSON.stringify({ dependencies: { "encore.dev": "1.56.4" } }),
+    });
     defer(() => project.remove());
-    const step = prepareInstall({ settings, appRoot: project.path("backend"), boundary: project.dir, env: env(project), operation: "dev" });
+    const step = prepareInstall({
+      settings,
+      appRoot: project.path("backend"),
+      boundary: project.dir,
+      env: env(project),
+      operation: "dev",
+    });
     assert.equal(step.spec?.cwd, project.dir);
     assert.deepEqual(step.spec?.args, ["ci", "--prefer-offline", "--no-audit", "--no-fund"]);
   });
@@ -149,41 +264,84 @@ describe("install step", () => {
 
 describe("installed SDK check", () => {
   const sdk = (version: string, declared = version) =>
-    app({ "package.json": JSON.stringify({ dependencies: { "encore.dev": declared } }), "node_modules/encore.dev/package.json": JSON.stringify({ version }) });
+    app({
+      "package.json": JSON.stringify({ dependencies: { "encore.dev": declared } }),
+      "node_modules/encore.dev/package.json": JSON.stringify({ version }),
+    });
 
   test("a minor ahead of the CLI: INVALID_PROJECT naming both versions and both fixes", async () => {
     const project = sdk("1.57.4", "^1.56.4");
-    await assert.rejects(checkInstalledSdk({ kind: "check-sdk", appRoot: project.dir, manager: "npm", encore: "encore" }, "dev", logger().log, async () => "1.56.4"), (error: ProviderError) => {
-      assert.equal(error.category, "INVALID_PROJECT");
-      assert.equal(error.exitCode, 3);
-      assert.match(error.message, /1\.57\.4.*newer than the encore CLI 1\.56\.4/);
-      assert.match(error.fix ?? "", /"encore\.dev": "1\.56\.4"/);
-      assert.match(error.fix ?? "", /ENCORE_VERSION=1\.57\.4.*ENCORE_SHA256/);
-      return true;
-    });
+    await assert.rejects(
+      checkInstalledSdk(
+        { kind: "check-sdk", appRoot: project.dir, manager: "npm", encore: "encore" },
+        "dev",
+        logger().log,
+        async () => "1.56.4",
+      ),
+      (error: ProviderError) => {
+        assert.equal(error.category, "INVALID_PROJECT");
+        assert.equal(error.exitCode, 3);
+        assert.match(error.message, /1\.57\.4.*newer than the encore CLI 1\.56\.4/);
+        assert.match(error.fix ?? "", /"encore\.dev": "1\.56\.4"/);
+        assert.match(error.fix ?? "", /ENCORE_VERSION=1\.57\.4.*ENCORE_SHA256/);
+        return true;
+      },
+    );
   });
 
   test("found from a parent's node_modules, as Node resolves it in a workspace", async () => {
-    const project = tempProject({ "node_modules/encore.dev/package.json": JSON.stringify({ version: "1.58.0" }), "backend/package.json": JSON.stringify({ dependencies: { "encore.dev": "1.56.4" } }) });
+    const project = tempProject({
+      "node_modules/encore.dev/package.json": JSON.stringify({ version: "1.58.0" }),
+      "backend/package.json": JSON.stringify({ dependencies: { "encore.dev": "1.56.4" } }),
+    });
     defer(() => project.remove());
-    await assert.rejects(checkInstalledSdk({ kind: "check-sdk", appRoot: project.path("backend"), manager: "npm", encore: "encore" }, "dev", logger().log, async () => "1.56.4"), /1\.58\.0/);
+    await assert.rejects(
+      checkInstalledSdk(
+        { kind: "check-sdk", appRoot: project.path("backend"), manager: "npm", encore: "encore" },
+        "dev",
+        logger().log,
+        async () => "1.56.4",
+      ),
+      /1\.58\.0/,
+    );
   });
 
   test("a patch ahead warns with both versions; the same version is silent", async () => {
     const { log, records } = logger();
-    await checkInstalledSdk({ kind: "check-sdk", appRoot: sdk("1.56.5", "1.56.4").dir, manager: "npm", encore: "encore" }, "dev", log, async () => "1.56.4");
+    await checkInstalledSdk(
+      { kind: "check-sdk", appRoot: sdk("1.56.5", "1.56.4").dir, manager: "npm", encore: "encore" },
+      "dev",
+      log,
+      async () => "1.56.4",
+    );
     const warnings = records().filter((r) => r.level === "warn");
     assert.equal(warnings.length, 1);
     assert.match(String(warnings[0]?.message), /1\.56\.5 is a patch release ahead of the encore CLI 1\.56\.4/);
     const quiet = logger();
-    await checkInstalledSdk({ kind: "check-sdk", appRoot: sdk("1.56.4").dir, manager: "npm", encore: "encore" }, "dev", quiet.log, async () => "1.56.4");
-    assert.deepEqual(quiet.records().filter((r) => r.level === "warn"), []);
+    await checkInstalledSdk(
+      { kind: "check-sdk", appRoot: sdk("1.56.4").dir, manager: "npm", encore: "encore" },
+      "dev",
+      quiet.log,
+      async () => "1.56.4",
+    );
+    assert.deepEqual(
+      quiet.records().filter((r) => r.level === "warn"),
+      [],
+    );
   });
 
   test("older: warns that Encore rewrites package.json to ^<cli> and what that resolves to", async () => {
     const { log, records } = logger();
-    await checkInstalledSdk({ kind: "check-sdk", appRoot: sdk("1.56.2").dir, manager: "pnpm", encore: "encore" }, "dev", log, async () => "1.56.4");
+    await checkInstalledSdk(
+      { kind: "check-sdk", appRoot: sdk("1.56.2").dir, manager: "pnpm", encore: "encore" },
+      "dev",
+      log,
+      async () => "1.56.4",
+    );
     const [warning] = records().filter((r) => r.level === "warn");
-    assert.match(String(warning?.message), /declared as "1\.56\.2".*rewrite it to "\^1\.56\.4" and run pnpm install, which resolves to the newest encore\.dev 1\.x/);
+    assert.match(
+      String(warning?.message),
+      /declared as "1\.56\.2".*rewrite it to "\^1\.56\.4" and run pnpm install, which resolves to the newest encore\.dev 1\.x/,
+    );
   });
 });

@@ -37,7 +37,12 @@ if (env.HANG) {
 }
 `;
 
-const PACKAGE_JSON = JSON.stringify({ name: "test-app", type: "module", scripts: { test: "node tests.mjs" }, dependencies: { "encore.dev": "1.56.4" } });
+const PACKAGE_JSON = JSON.stringify({
+  name: "test-app",
+  type: "module",
+  scripts: { test: "node tests.mjs" },
+  dependencies: { "encore.dev": "1.56.4" },
+});
 
 function yml(dev: string): string {
   return `backend:
@@ -61,10 +66,17 @@ interface Fixture {
   report(): { argv: string[]; cwd: string; stdin: string | null; env: Record<string, string | null> };
 }
 
-async function fixture(dev = "", files: Record<string, string> = {}, extraEnv: Record<string, string> = {}): Promise<Fixture> {
+async function fixture(
+  dev = "",
+  files: Record<string, string> = {},
+  extraEnv: Record<string, string> = {},
+): Promise<Fixture> {
   const project = encoreProject(yml(dev), { "package.json": PACKAGE_JSON, "tests.mjs": TESTS_MJS, ...files });
   const world = await doubleWorld();
-  defer(() => project.remove(), () => world.remove());
+  defer(
+    () => project.remove(),
+    () => world.remove(),
+  );
   const report = project.path("report.json");
   return {
     project,
@@ -76,7 +88,10 @@ async function fixture(dev = "", files: Record<string, string> = {}, extraEnv: R
 
 describe("test", () => {
   test("runs encore test with the arguments after -- as given; the app's test script gets them, Encore's environment and the runner's", async () => {
-    const { project, world, env, report } = await fixture("node_extra_ca_certs: ca.pem\nenv_file: .env.local", { "ca.pem": readFileSync(TEST_CA, "utf8"), ".env.local": "GREETING=hi\n" });
+    const { project, world, env, report } = await fixture("node_extra_ca_certs: ca.pem\nenv_file: .env.local", {
+      "ca.pem": readFileSync(TEST_CA, "utf8"),
+      ".env.local": "GREETING=hi\n",
+    });
     const finished = await runCli(["test", "--", "--test-name-pattern", "a b", "-x"], { cwd: project.dir, env });
     assert.equal(finished.code, 0, finished.stderr);
     const call = runnerCalls(world).find((c) => c.argv[0] === "test")!;
@@ -121,7 +136,9 @@ describe("test", () => {
   });
 
   test("an app without a test script is INVALID_PROJECT before encore runs", async () => {
-    const { project, world, env } = await fixture("", { "package.json": '{"name": "x", "dependencies": {"encore.dev": "1.56.4"}}' });
+    const { project, world, env } = await fixture("", {
+      "package.json": '{"name": "x", "dependencies": {"encore.dev": "1.56.4"}}',
+    });
     const finished = await runCli(["test"], { cwd: project.dir, env });
     assert.equal(finished.code, 3);
     assert.match(finished.stderr, /^encore-ts test: INVALID_PROJECT: .*package\.json defines no "test" script/m);
@@ -141,7 +158,11 @@ describe("test", () => {
   });
 
   test("local secrets are written to Encore's local store before the tests, and never put in encore's environment", async () => {
-    const { project, world, env, report } = await fixture("encore_secrets: {mode: local, from_env: [STRIPE_KEY]}", { ".gitignore": ".secrets.local.cue\n" }, { STRIPE_KEY: "sk_test_local_value" });
+    const { project, world, env, report } = await fixture(
+      "encore_secrets: {mode: local, from_env: [STRIPE_KEY]}",
+      { ".gitignore": ".secrets.local.cue\n" },
+      { STRIPE_KEY: "sk_test_local_value" },
+    );
     const { execFileSync } = await import("node:child_process");
     execFileSync("git", ["init", "-q"], { cwd: project.dir });
     const finished = await runCli(["test"], { cwd: project.dir, env });
@@ -173,7 +194,10 @@ describe("test", () => {
       assert.equal(await goneWithin(pid, 2000), true, "the test process is gone");
       const encore = world.calls().find((c) => c.argv[0] === "test")!;
       assert.equal(isAlive(encore.pid), false, "encore test is gone");
-      assert.ok(world.events().some((e) => e.event === "signal" && e.pid === encore.pid && e.signal === "SIGINT"), "encore test got SIGINT");
+      assert.ok(
+        world.events().some((e) => e.event === "signal" && e.pid === encore.pid && e.signal === "SIGINT"),
+        "encore test got SIGINT",
+      );
       if (hang === "ignore-sigint") {
         assert.match(finished.stderr, /tests: ignoring SIGINT/);
         assert.match(finished.stderr, /forced with SIGKILL/);
@@ -185,14 +209,24 @@ describe("test", () => {
   }
 
   test("plan test: the steps and argv, running nothing", async () => {
-    const { project, world, env } = await fixture("encore_secrets: {mode: local, from_env: [STRIPE_KEY]}", {}, { STRIPE_KEY: "sk_test_plan_value" });
+    const { project, world, env } = await fixture(
+      "encore_secrets: {mode: local, from_env: [STRIPE_KEY]}",
+      {},
+      { STRIPE_KEY: "sk_test_plan_value" },
+    );
     const finished = await runCli(["plan", "test", "--json", "--", "--watch=false"], { cwd: project.dir, env });
     assert.equal(finished.code, 0, finished.stderr);
     const plan = JSON.parse(finished.stdout);
     assert.equal(plan.operation, "test");
     assert.deepEqual(
       plan.steps.map((step: { argv?: string[]; writes?: string }) => step.argv ?? step.writes),
-      [["encore", "version"], undefined, undefined, project.path(".secrets.local.cue"), ["encore", "test", "--watch=false"]],
+      [
+        ["encore", "version"],
+        undefined,
+        undefined,
+        project.path(".secrets.local.cue"),
+        ["encore", "test", "--watch=false"],
+      ],
     );
     assert.equal(plan.steps[1].title, "skip installing packages (up to date)");
     assert.deepEqual(plan.withheld.slice(0, 1), ["STRIPE_KEY"]);
