@@ -1,100 +1,43 @@
 import { homedir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
-import { ProviderError } from "../../errors/index.ts";
 import { resolveDevSettings, type DevSettings } from "../../config/settings.ts";
 import { runArgs, versionArgs } from "../../encore/commands.ts";
 import { relayAddress, startDebugRelay } from "../../debugger/relay.ts";
 import { runDevServer } from "../../encore/dev-server.ts";
-import { toRecord, type Environment } from "../../env/environment.ts";
+import type { Environment } from "../../env/environment.ts";
 import { stopRequest, type CommandSpec, type StopRequest } from "../../process/spawn.ts";
-import { LOCAL_SECRETS_FILE, writeLocalSecrets } from "../../secrets/local-store.ts";
-import { planSecretSync, secretValues, type SecretPlan } from "../../secrets/plan.ts";
+import { writeLocalSecrets } from "../../secrets/local-store.ts";
+import { planSecretSync, type SecretPlan } from "../../secrets/plan.ts";
 import { SecretSyncState } from "../../secrets/sync-state.ts";
 import { syncSecrets } from "../../secrets/sync.ts";
 import type { DevOptions, Plan } from "../types.ts";
-import { prepareEnvironment } from "./environment.ts";
-import { findAuthKey, withheldAuthVariables, type AuthKey } from "../../encore/auth.ts";
-import { prepareInstall, runInstall, type InstallStep } from "./install.ts";
-import { requireAppRoot, requireEncore } from "./preflight.ts";
+import { runInstall } from "./install.ts";
 import { Background, runCommonStep } from "./run-step.ts";
 import { loginStep, packageSteps, renderPlan, type Step } from "./steps.ts";
-
-/** Below this length a secret value is likely to occur by chance in unrelated output. */
-const SHORT_SECRET = 8;
+import { prepareAppRun, type PreparedAppRun } from "./app-run.ts";
 
 /** Everything dev will do, decided before anything runs; `plan dev` prints this same object. */
-interface PreparedDev {
+interface PreparedDev extends PreparedAppRun {
   settings: DevSettings;
-  encore: string;
-  appDir: string;
-  env: Environment;
-  /** Keys withheld from every child's environment (the secrets). */
-  withheld: readonly string[];
-  authKey: AuthKey | undefined;
   secrets: SecretPlan;
-  /** Base for every encore call but `run`: the app dir, the composed environment. */
-  base: Omit<CommandSpec, "args">;
   version: CommandSpec;
   run: CommandSpec;
-  localSecretsFile: string;
-  install: InstallStep;
 }
 
 /** Validation, preflight and environment (docs/provider-contract.md §Validation rules, §Environment). Writes only the CA bundle; calls no encore. */
 function prepareDev(opts: DevOptions): PreparedDev {
-  const log = opts.log;
   const settings = resolveDevSettings(opts.config.block, {
     projectDir: opts.workDir,
     listenOverride: opts.listen,
     source: opts.config.source,
   });
-  const encore = requireEncore(opts.env.PATH, "dev");
-  const appDir = requireAppRoot(settings.workDir, "dev", "backend.providers.encore-ts.dev.workdir");
-  if (settings.secrets.mode === "local") requireInside(appDir, opts.workDir);
-  const env = prepareEnvironment({
-    operation: "dev",
-    processEnv: opts.env,
-    envFile: settings.envFile,
-    disableTelemetry: settings.disableTelemetry,
-    caFile: settings.caFile,
-    log,
-  });
-  const authKey = findAuthKey(opts.env);
-  // Known before any encore call can echo them.
-  const values = secretValues(settings.secrets.fromEnv, env);
-  log.redactor.add([...values, authKey?.value]);
-  for (const name of settings.secrets.fromEnv) {
-    const length = env.get(name)?.value.length ?? 0;
-    if (length > 0 && length < SHORT_SECRET) {
-      log.warn(
-        `secret ${name} is only ${length} character(s) long; every occurrence of it in the logs is masked, which can mangle them`,
-        { secret: name },
-      );
-    }
-  }
-  // Secrets reach encore on stdin (or Encore's local store) only, and the auth key through
-  // `encore auth login` only: both are withheld from every child's environment.
-  const withheld = [...settings.secrets.fromEnv, ...withheldAuthVariables()];
-  const record = toRecord(env, withheld);
+  const app = prepareAppRun("dev", settings, opts.env, opts.log);
+  const { encore, env, base } = app;
   return {
+    ...app,
     settings,
-    encore,
-    appDir,
-    env,
-    withheld,
-    authKey,
     secrets: planSecretSync(settings.secrets.fromEnv, settings.secrets.types, env),
-    base: { file: encore, cwd: appDir, env: record },
-    version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
-    run: { file: encore, args: runArgs(settings.listen.address), cwd: settings.workDir, env: record },
-    localSecretsFile: join(appDir, LOCAL_SECRETS_FILE),
-    install: prepareInstall({
-      settings: settings.install,
-      appRoot: appDir,
-      boundary: settings.projectDir,
-      env: record,
-      operation: "dev",
-    }),
+    version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: base.env },
+    run: { file: encore, args: runArgs(settings.listen.address), cwd: settings.workDir, env: base.env },
   };
 }
 
@@ -221,21 +164,4 @@ export function planDev(opts: DevOptions): Plan {
     warnings,
     (text) => opts.log.redactor.redact(text),
   );
-}
-
-/**
- * Local mode writes secret values next to encore.app. Encore finds encore.app in a parent too,
- * so one above the project would have them written outside it, where no .gitignore of the
- * project applies and the toolbox mounts nothing.
- */
-function requireInside(appDir: string, projectDir: string): void {
-  const path = relative(resolve(projectDir), appDir);
-  if (path === "" || (!path.startsWith("..") && !isAbsolute(path))) return;
-  throw new ProviderError({
-    category: "INVALID_PROJECT",
-    provider: "encore-ts",
-    operation: "dev",
-    message: `backend.providers.encore-ts.dev.encore_secrets.mode: local would write ${join(appDir, LOCAL_SECRETS_FILE)}, outside the project ${projectDir}: the encore.app found is in a parent directory`,
-    fix: "put the app's encore.app inside the project (or point dev.workdir at it), or use dev.encore_secrets.mode: cloud",
-  });
 }

@@ -4,71 +4,35 @@ import { resolveTestSettings, type TestSettings } from "../../config/settings.ts
 import { testArgs, versionArgs } from "../../encore/commands.ts";
 import { runTests, signalExitCode } from "../../encore/test-run.ts";
 import { ProviderError } from "../../errors/index.ts";
-import { toRecord, type Environment } from "../../env/environment.ts";
 import { stopRequest, type CommandSpec } from "../../process/spawn.ts";
-import { LOCAL_SECRETS_FILE, writeLocalSecrets } from "../../secrets/local-store.ts";
-import { secretValues } from "../../secrets/plan.ts";
+import { writeLocalSecrets } from "../../secrets/local-store.ts";
 import type { Plan, TestOptions } from "../types.ts";
-import { prepareEnvironment } from "./environment.ts";
-import { findAuthKey, withheldAuthVariables, type AuthKey } from "../../encore/auth.ts";
-import { prepareInstall, runInstall, type InstallStep } from "./install.ts";
-import { requireAppRoot, requireEncore } from "./preflight.ts";
+import { runInstall } from "./install.ts";
 import { Background, runCommonStep } from "./run-step.ts";
 import { loginStep, packageSteps, renderPlan, type Step } from "./steps.ts";
+import { prepareAppRun, type PreparedAppRun } from "./app-run.ts";
 
 /** Everything test will do, decided before anything runs; `plan test` prints this same object. */
-interface PreparedTest {
+interface PreparedTest extends PreparedAppRun {
   settings: TestSettings;
-  appDir: string;
-  env: Environment;
-  withheld: readonly string[];
-  authKey: AuthKey | undefined;
   /** from_env secrets with a value; written to Encore's local store in local mode. */
   secretNames: readonly string[];
-  base: Omit<CommandSpec, "args">;
   version: CommandSpec;
   test: CommandSpec;
-  localSecretsFile: string;
-  install: InstallStep;
 }
 
 /** dev's preparation (validation, preflight, environment, CA, telemetry) for `encore test`. */
 function prepareTest(opts: TestOptions): PreparedTest {
-  const { log } = opts;
   const settings = resolveTestSettings(opts.config.block, { projectDir: opts.workDir, source: opts.config.source });
-  const encore = requireEncore(opts.env.PATH, "test");
-  const appDir = requireAppRoot(settings.workDir, "test", "backend.providers.encore-ts.dev.workdir");
-  requireTestScript(appDir);
-  const env = prepareEnvironment({
-    operation: "test",
-    processEnv: opts.env,
-    envFile: settings.envFile,
-    disableTelemetry: settings.disableTelemetry,
-    caFile: settings.caFile,
-    log,
-  });
-  const authKey = findAuthKey(opts.env);
-  log.redactor.add([...secretValues(settings.secrets.fromEnv, env), authKey?.value]);
-  const withheld = [...settings.secrets.fromEnv, ...withheldAuthVariables()];
-  const record = toRecord(env, withheld);
+  const app = prepareAppRun("test", settings, opts.env, opts.log);
+  requireTestScript(app.appDir);
+  const { encore, env, base } = app;
   return {
+    ...app,
     settings,
-    appDir,
-    env,
-    withheld,
-    authKey,
     secretNames: settings.secrets.fromEnv.filter((name) => env.get(name)?.value),
-    base: { file: encore, cwd: appDir, env: record },
-    version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: record },
-    test: { file: encore, args: testArgs(opts.args), cwd: settings.workDir, env: record },
-    localSecretsFile: join(appDir, LOCAL_SECRETS_FILE),
-    install: prepareInstall({
-      settings: settings.install,
-      appRoot: appDir,
-      boundary: settings.projectDir,
-      env: record,
-      operation: "test",
-    }),
+    version: { file: encore, args: versionArgs(), cwd: settings.workDir, env: base.env },
+    test: { file: encore, args: testArgs(opts.args), cwd: settings.workDir, env: base.env },
   };
 }
 

@@ -173,6 +173,29 @@ describe("test", () => {
     assert.doesNotMatch(finished.stderr, /sk_test_local_value/);
   });
 
+  test("local secrets with encore.app above the project are refused before anything is written, as for dev", async () => {
+    const { project, world, env } = await fixture(
+      "encore_secrets: {mode: local, from_env: [STRIPE_KEY]}",
+      { "inner/package.json": PACKAGE_JSON, "inner/tests.mjs": TESTS_MJS },
+      { STRIPE_KEY: "sk_test_local_value" },
+    );
+    // The project is `inner/`; the only encore.app is one level up, outside it.
+    const finished = await runCli(
+      ["test", "--project-dir", project.path("inner"), "--config", project.path("stagecraft.yml")],
+      {
+        cwd: project.dir,
+        env,
+      },
+    );
+    assert.equal(finished.code, 3, finished.stderr);
+    assert.match(
+      finished.stderr,
+      /^encore-ts test: INVALID_PROJECT: .*mode: local would write .*\.secrets\.local\.cue, outside the project/m,
+    );
+    assert.equal(existsSync(project.path(".secrets.local.cue")), false);
+    assert.equal(runnerCalls(world).length, 0);
+  });
+
   for (const [name, hang] of [
     ["stops the tests on SIGINT: SIGINT to their process group, exit 130, nothing left running", "exit-on-sigint"],
     ["a test process that ignores SIGINT is killed after dev.shutdown.timeout_ms; exit 130", "ignore-sigint"],
