@@ -115,26 +115,14 @@ export function resolveDevSettings(raw: unknown, ctx: DevContext): DevSettings {
   const issues = [...overrideIssues, ...(result.ok ? [] : result.issues)];
   if (!result.ok || issues.length > 0) throw invalidConfig("dev", issues, ctx.source);
 
-  const dev = result.config.dev;
   // checkRules made dev.listen required for dev, and the schema parsed it.
-  const listen = override?.ok ? override.value : dev.listen!;
+  const listen = override?.ok ? override.value : result.config.dev.listen!;
+  const { envFile, ...common } = testSettings(result.config, ctx.projectDir);
   return {
-    projectDir: ctx.projectDir,
-    workDir: dev.workdir ? resolve(ctx.projectDir, dev.workdir) : ctx.projectDir,
-    envFile: resolve(ctx.projectDir, dev.env_file as string),
+    ...common,
+    envFile: envFile!, // required for dev (checkRules)
     listen,
-    disableTelemetry: dev.disable_telemetry,
-    caFile: dev.node_extra_ca_certs ? resolve(ctx.projectDir, dev.node_extra_ca_certs) : undefined,
-    secrets: {
-      types: dev.encore_secrets.types as SecretType[],
-      fromEnv: dev.encore_secrets.from_env,
-      concurrency: dev.encore_secrets.concurrency,
-      mode: dev.encore_secrets.mode,
-      skipUnchanged: dev.encore_secrets.skip_unchanged,
-    },
-    readinessTimeoutMs: dev.readiness.timeout_ms,
-    shutdownTimeoutMs: dev.shutdown.timeout_ms,
-    install: { enabled: result.config.install.enabled, timeoutMs: result.config.install.timeout_ms },
+    readinessTimeoutMs: result.config.dev.readiness.timeout_ms,
   };
 }
 
@@ -147,13 +135,17 @@ export function resolveTestSettings(
   raw: unknown,
   ctx: { projectDir: string; source?: string | undefined },
 ): TestSettings {
-  const { dev, install } = validated(raw, { projectDir: ctx.projectDir, operation: "test" }, ctx.source);
+  return testSettings(validated(raw, { projectDir: ctx.projectDir, operation: "test" }, ctx.source), ctx.projectDir);
+}
+
+/** The settings dev and test share, resolved against the project directory. */
+function testSettings({ dev, install }: EncoreTsConfig, projectDir: string): TestSettings {
   return {
-    projectDir: ctx.projectDir,
-    workDir: dev.workdir ? resolve(ctx.projectDir, dev.workdir) : ctx.projectDir,
-    envFile: dev.env_file ? resolve(ctx.projectDir, dev.env_file) : undefined,
+    projectDir,
+    workDir: dev.workdir ? resolve(projectDir, dev.workdir) : projectDir,
+    envFile: dev.env_file ? resolve(projectDir, dev.env_file) : undefined,
     disableTelemetry: dev.disable_telemetry,
-    caFile: dev.node_extra_ca_certs ? resolve(ctx.projectDir, dev.node_extra_ca_certs) : undefined,
+    caFile: dev.node_extra_ca_certs ? resolve(projectDir, dev.node_extra_ca_certs) : undefined,
     secrets: {
       types: dev.encore_secrets.types as SecretType[],
       fromEnv: dev.encore_secrets.from_env,
