@@ -6,12 +6,13 @@
 //   - the one `stagecraft-encore init` writes, init itself run through the test image
 //     (`docker run … init`) in a repository whose app is in a subfolder, with --image
 //     naming the test image in place of the published one. As for the example, a test file
-//     after init's compose file only hands the double its scenario, and the runner's
-//     package install is off (a real install needs the registry; packages.test.ts has it).
+//     after init's compose file only hands the double its scenario.
+// In both, the runner installs the app's packages for real (npm from the registry), and
+// TypeScript, run inside the container as the editor runs it, resolves `encore.dev`'s types.
 // The toolbox image is the test build (the encore double as its Encore); Postgres is the
 // encoredotdev/postgres:18 STAND-IN (test/stand-ins/).
 import assert from "node:assert/strict";
-import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
@@ -22,7 +23,7 @@ import { deferred } from "../support/cleanup.ts";
 import { ComposeProject, containerProcesses, docker, uniqueName, waitForLogLine } from "../support/docker.ts";
 import { freePort } from "../support/ports.ts";
 import { ROOT } from "../support/project.ts";
-import { FAKE_NPM, RUNNER_DEV, helloProject, toolboxImage } from "./toolbox.ts";
+import { RUNNER_DEV, helloProject, toolboxImage, type HelloCopy } from "./toolbox.ts";
 
 const cleanup = deferred();
 const DEVCONTAINER = join(ROOT, "node_modules", ".bin", "devcontainer");
@@ -64,7 +65,9 @@ function devcontainer(
 /** `devcontainer up`, the API answering from inside, then `down`; returns what the checks need. */
 async function upAndRequest(
   workspace: Workspace,
-): Promise<{ containerId: string; response: string; user: string; workdir: string; upMs: number }> {
+  /** The app's directory inside the container, where its packages are installed. */
+  appDir: string,
+): Promise<{ containerId: string; response: string; user: string; workdir: string; types: string; upMs: number }> {
   const userData = mkdtempSync(join(tmpdir(), "stagecraft-devcontainer-"));
   cleanup(() => rmSync(userData, { recursive: true, force: true }));
   const compose = new ComposeProject({
@@ -108,14 +111,42 @@ async function upAndRequest(
   assert.equal(who.exitCode, 0, String(who.stderr));
   const [user, workdir, modules] = String(who.stdout).trim().split("\n");
   assert.equal(modules, "node_modules writable");
+  // What the editor's TypeScript does for `import { api } from "encore.dev/api"` in the app:
+  // the app's own typescript (a devDependency the runner installed), the app's tsconfig.
+  const types = await inside(["node", "-e", RESOLVE_TYPES, appDir]);
+  assert.equal(types.exitCode, 0, String(types.stderr));
   return {
     containerId: result.containerId,
     response: String(request.stdout).trim(),
     user: user!,
     workdir: workdir!,
+    types: String(types.stdout).trim(),
     upMs,
   };
 }
+
+const RESOLVE_TYPES = `
+const { createRequire } = require("node:module");
+const { join } = require("node:path");
+const app = process.argv[1];
+const ts = createRequire(join(app, "package.json"))("typescript");
+const config = ts.getParsedCommandLineOfConfigFile(join(app, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } });
+const found = ts.resolveModuleName("encore.dev/api", join(app, "hello", "hello.ts"), config.options, ts.sys);
+console.log(found.resolvedModule ? found.resolvedModule.resolvedFileName : "unresolved");
+`;
+
+/**
+ * The runner's install, for real: the double's compile then needs encore.dev to resolve (no
+ * \`sdk: "assume"\`). npm in the container reaches the registry through this machine's
+ * TLS-intercepting proxy, so the example's extra CA file gets the system bundle appended.
+ */
+function withRealInstall(project: HelloCopy): void {
+  const ca = join(project.dir, "certs", "dev-root-ca.pem");
+  appendFileSync(ca, readFileSync(SYSTEM_BUNDLE));
+  chownSync(ca, 1000, 1000);
+}
+
+const SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
 /** Free host ports, and a package cache volume of this test's own (compose down -v removes it). */
 async function isolation(): Promise<Record<string, string>> {
@@ -132,8 +163,9 @@ const EXPECTED_RESPONSE = `200 ${JSON.stringify({ double: "encore", method: "GET
 describe("devcontainer up", () => {
   test("this repository's devcontainer: the dev server starts with the container, the API answers inside, as node in /workspace", async (t) => {
     const image = await toolboxImage();
-    const project = helloProject();
+    const project = helloProject({ install: true });
     cleanup(() => project.remove());
+    withRealInstall(project);
     // The repository's devcontainer.json, with the test override after docker-compose.yml.
     const own = parseJsonc(readFileSync(join(ROOT, ".devcontainer", "devcontainer.json"), "utf8")) as Record<
       string,
@@ -149,12 +181,13 @@ describe("devcontainer up", () => {
       ...(await isolation()),
       TEST_IMAGE: image,
       TEST_DOUBLE_DIR: project.doubleDir,
-      TEST_DOUBLE_SCENARIO: JSON.stringify(FAKE_NPM),
+      TEST_DOUBLE_SCENARIO: "{}",
     };
-    const seen = await upAndRequest({ folder: ROOT, config, env, composeFiles });
+    const seen = await upAndRequest({ folder: ROOT, config, env, composeFiles }, "/workspace");
     t.diagnostic(`devcontainer up took ${seen.upMs} ms`);
     assert.equal(seen.response, EXPECTED_RESPONSE);
     assert.deepEqual([seen.user, seen.workdir], ["node 1000", "/workspace"]);
+    assert.equal(seen.types, "/workspace/node_modules/encore.dev/api/mod.ts");
     assert.ok(
       (await containerProcesses(seen.containerId)).some((p) => RUNNER_DEV.test(p.args)),
       "the runner's dev is the container's command",
@@ -163,8 +196,9 @@ describe("devcontainer up", () => {
 
   test("the devcontainer init writes, init run through the image: files owned by the repository's owner, the API answers inside", async (t) => {
     const image = await toolboxImage();
-    const project = helloProject();
+    const project = helloProject({ install: true });
     cleanup(() => project.remove());
+    withRealInstall(project);
     // A repository with the app in a subfolder (hello/), set up from scratch by init.
     const repo = dirname(project.dir);
     for (const file of ["stagecraft.yml", ".env.local"]) rmSync(join(project.dir, file));
@@ -183,18 +217,17 @@ describe("devcontainer up", () => {
       const stat = statSync(join(repo, file));
       assert.deepEqual([stat.uid, stat.gid], [1000, 1000], `${file} belongs to the repository's owner`);
     }
-    // As helloProject does: the runner's package install off (a real npm install needs the
-    // registry through this machine's proxy CA, and minutes; packages.test.ts covers it).
+    // init wrote a stagecraft.yml of its own: point it at the CA file withRealInstall filled.
     const stagecraftYml = join(project.dir, "stagecraft.yml");
     const document = parseDocument(readFileSync(stagecraftYml, "utf8"));
-    document.setIn(["backend", "providers", "encore-ts", "install", "enabled"], false);
+    document.setIn(["backend", "providers", "encore-ts", "dev", "node_extra_ca_certs"], "certs/dev-root-ca.pem");
     writeFileSync(stagecraftYml, document.toString());
     const env = {
       COMPOSE_PROJECT_NAME: uniqueName("stagecraft-init-devcontainer").toLowerCase(),
       ...(await isolation()),
     };
     // init's devcontainer.json with one test file after init's compose file, as for the
-    // example: it only hands the encore double its scenario (FAKE_NPM).
+    // example: it only hands the encore double its scenario (its defaults).
     const knobs = mkdtempSync(join(tmpdir(), "stagecraft-init-devcontainer-"));
     cleanup(() => rmSync(knobs, { recursive: true, force: true }));
     const override = join(knobs, "compose.test.yml");
@@ -202,7 +235,7 @@ describe("devcontainer up", () => {
       override,
       stringify({
         services: {
-          "stagecraft-dev": { pull_policy: "never", environment: { ENCORE_DOUBLE_SCENARIO: JSON.stringify(FAKE_NPM) } },
+          "stagecraft-dev": { pull_policy: "never", environment: { ENCORE_DOUBLE_SCENARIO: "{}" } },
         },
       }),
     );
@@ -214,10 +247,11 @@ describe("devcontainer up", () => {
     const composeFiles = [join(repo, "compose.stagecraft.yml"), override];
     const config = join(knobs, "devcontainer.json");
     writeFileSync(config, JSON.stringify({ ...written, dockerComposeFile: composeFiles }));
-    const seen = await upAndRequest({ folder: repo, config, env, composeFiles });
+    const seen = await upAndRequest({ folder: repo, config, env, composeFiles }, "/workspace");
     t.diagnostic(`devcontainer up took ${seen.upMs} ms`);
     assert.equal(seen.response, EXPECTED_RESPONSE);
     assert.deepEqual([seen.user, seen.workdir], ["node 1000", "/workspace"]);
+    assert.equal(seen.types, "/workspace/node_modules/encore.dev/api/mod.ts");
     assert.ok(
       (await containerProcesses(seen.containerId)).some((p) => RUNNER_DEV.test(p.args)),
       "the runner's dev is the container's command",
