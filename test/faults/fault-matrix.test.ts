@@ -356,8 +356,14 @@ const rows: Row[] = [
     dev: devBlock(", encore_secrets: {from_env: [S1]}"),
     envFile: "S1=value-of-S1\n",
     group: true,
-    drive: async (cli) => {
+    drive: async (cli, ctx) => {
       await cli.waitForLine(/syncing 1 secret/);
+      // Only once `encore secret set` runs (in its own session): a Ctrl-C that lands between the
+      // fork and the child's setsid() reaches the child too, which no terminal user can time.
+      for (let waited = 0; !runnerCalls(ctx.world).some((call) => commandOf(call) === "secret set"); waited += 20) {
+        if (waited > 10_000) throw new Error("encore secret set never started");
+        await delay(20);
+      }
       cli.interruptGroup();
     },
     code: 0,
