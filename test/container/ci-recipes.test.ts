@@ -22,27 +22,12 @@ import { ROOT } from "../support/project.ts";
 import { readmeRecipe } from "../support/readme.ts";
 import { addDatabaseTests } from "./app-tests.ts";
 import { helloProject, toolboxImage } from "./toolbox.ts";
+// What the GitLab runner's engine would let the dind service do (docker-unprivileged.mjs uses the same).
+import { UNPRIVILEGED } from "./gitlab/unprivileged-options.mjs";
 
 const defer = deferred();
 const BIN = join(ROOT, "node_modules", ".bin");
 const GITLAB = join(ROOT, "test", "container", "gitlab");
-/** What the GitLab runner's engine would let the dind service do (see docker-unprivileged.mjs). */
-const UNPRIVILEGED = [
-  "--cap-add",
-  "ALL",
-  "--cap-drop",
-  "SYS_RESOURCE",
-  "--security-opt",
-  "seccomp=unconfined",
-  "--security-opt",
-  "apparmor=unconfined",
-  "--cgroupns",
-  "host",
-  "--volume",
-  "/sys/fs/cgroup:/sys/fs/cgroup:rw",
-  "--tmpfs",
-  "/run",
-];
 
 /** PATH with this Node (24) first: gitlab-ci-local and the wrapper need it. */
 const PATH = `${dirname(process.execPath)}:${BIN}:${process.env.PATH ?? "/usr/bin:/bin"}`;

@@ -4,25 +4,10 @@
 // which this machine's engine refuses (it lacks CAP_SYS_RESOURCE), becomes the equivalent set of
 // options that docker/compose.unprivileged.yml uses. Everything else goes to docker unchanged.
 import { spawnSync } from "node:child_process";
+import { UNPRIVILEGED } from "./unprivileged-options.mjs";
 
-const EQUIVALENT = [
-  "--cap-add",
-  "ALL",
-  "--cap-drop",
-  "SYS_RESOURCE",
-  "--security-opt",
-  "seccomp=unconfined",
-  "--security-opt",
-  "apparmor=unconfined",
-  "--cgroupns",
-  "host",
-  "--volume",
-  "/sys/fs/cgroup:/sys/fs/cgroup:rw",
-  "--tmpfs",
-  "/run",
-];
 const args = process.argv.slice(2);
 const creates = args[0] === "create" || args[0] === "run";
-const rewritten = creates ? args.flatMap((arg) => (arg === "--privileged" ? EQUIVALENT : [arg])) : args;
+const rewritten = creates ? args.flatMap((arg) => (arg === "--privileged" ? UNPRIVILEGED : [arg])) : args;
 const result = spawnSync("docker", rewritten, { stdio: "inherit" });
 process.exit(result.status ?? 1);

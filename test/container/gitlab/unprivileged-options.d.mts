@@ -1,0 +1,2 @@
+/** See unprivileged-options.mjs. */
+export declare const UNPRIVILEGED: string[];
