@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
 import type { Snapshot } from "../lib/snapshot.ts";
 import { formatSigned, formatValue, rotated, summarize } from "../lib/stats.ts";
 import type { Row, SectionResult } from "../lib/types.ts";
-import { createWorld, freePort, removeWorld, type WorldDescription } from "../lib/world.ts";
+import { createWorld, removeWorld, type WorldDescription } from "../lib/world.ts";
 import { FloodCheck, type FloodResult } from "./flood-check.ts";
 import { STALL_MS, stalledOnce, type StalledSample } from "./stalled.ts";
+import { startRelaySubject } from "./subject.ts";
 
 // d. Log relay: 1,000,000 lines (~70 MB) from the double's flood, through the runner,
 // against a minimal Node relay (readline → stderr) of the same double with the same argv.
@@ -19,7 +19,6 @@ const GOAL_THROUGHPUT = 0.5;
 const GOAL_RSS_MB = 150;
 const TIMEOUT_MS = 600_000;
 const STALLED_RUNS = 3;
-const MINIMAL_RELAY = join(dirname(fileURLToPath(import.meta.url)), "minimal-relay.ts");
 
 type Method = "runner" | "minimal";
 
@@ -62,7 +61,7 @@ export async function measureRelay(
     for (let round = 0; round < STALLED_RUNS; round++) {
       for (const method of rotated(["runner", "minimal"] as const, round)) {
         progress(`relay, stalled reader: round ${round + 1}/${STALLED_RUNS}, ${method}`);
-        stalled[method].push(await stalledOnce(snapshot, world, method, MINIMAL_RELAY, 2 * LINES_PER_STREAM));
+        stalled[method].push(await stalledOnce(snapshot, world, method, 2 * LINES_PER_STREAM));
       }
     }
   } finally {
@@ -143,28 +142,7 @@ export async function measureRelay(
 }
 
 async function relayOnce(snapshot: Snapshot, world: WorldDescription, method: Method): Promise<RelaySample> {
-  const port = await freePort();
-  const listen = `127.0.0.1:${port}`;
-  const command =
-    method === "runner"
-      ? [join(snapshot.distDir, "bin", "stagecraft-encore.js"), "dev", "--listen", listen]
-      : [
-          MINIMAL_RELAY,
-          join(snapshot.doubleBin, "encore"),
-          "run",
-          "--debug",
-          "--verbose",
-          "--watch",
-          "--listen",
-          listen,
-          "--browser=never",
-        ];
-  const child = spawn(process.execPath, command, {
-    cwd: world.app,
-    env: world.env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const { child, exited } = await startRelaySubject(snapshot, world, method);
   const check = new FloodCheck(2);
   child.stderr!.on("data", (chunk: Buffer) => check.push(chunk));
   try {

@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Snapshot } from "../lib/snapshot.ts";
-import { freePort, type WorldDescription } from "../lib/world.ts";
+import type { WorldDescription } from "../lib/world.ts";
 import { FloodCheck } from "./flood-check.ts";
+import { startRelaySubject } from "./subject.ts";
 
 // d4. The same flood, but the reader stalls: once the first flood line is in, the bench stops
 // reading the relay's stderr for STALL_MS (a paused terminal, a slow log shipper), sampling
@@ -26,30 +25,9 @@ export async function stalledOnce(
   snapshot: Snapshot,
   world: WorldDescription,
   method: "runner" | "minimal",
-  minimalRelay: string,
   expectedLines: number,
 ): Promise<StalledSample> {
-  const listen = `127.0.0.1:${await freePort()}`;
-  const command =
-    method === "runner"
-      ? [join(snapshot.distDir, "bin", "stagecraft-encore.js"), "dev", "--listen", listen]
-      : [
-          minimalRelay,
-          join(snapshot.doubleBin, "encore"),
-          "run",
-          "--debug",
-          "--verbose",
-          "--watch",
-          "--listen",
-          listen,
-          "--browser=never",
-        ];
-  const child = spawn(process.execPath, command, {
-    cwd: world.app,
-    env: world.env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const { child, exited } = await startRelaySubject(snapshot, world, method);
   const check = new FloodCheck(2);
   let stalled: Promise<number> | undefined;
   child.stderr!.on("data", (chunk: Buffer) => {
