@@ -20,7 +20,7 @@
 # (dev.node_extra_ca_certs); nothing here touches them.
 set -eu
 
-# The launcher enables V8's on-disk compile cache, then loads the bundled dist/main.cjs.
+# The launcher runs the bundled dist/main.cjs from the V8 code cache the image was built with.
 RUNNER=/opt/stagecraft-encore/bin/stagecraft-encore.js
 RUN_AS=node
 

@@ -1,9 +1,8 @@
 // Bundles the runner into one CommonJS file, dist/main.cjs: start-up loads one file instead
 // of hundreds of modules (valibot, yaml, winston-transport), and CommonJS reaches Node's
 // built-ins through require(), skipping the ESM facades that cost tens of milliseconds
-// (node:http's alone loads undici). Minified, because start-up also pays for parsing the
-// bundle: it is half the size and `plan dev` started about 20 ms sooner, measured side by side
-// on the 2-core machine (the compile cache does not cover functions compiled lazily). Names are
+// (node:http's alone loads undici). bin/code-cache.cjs then runs it from V8's code cache, so
+// that a start compiles none of it. Minified: half the size to read, hash and cache. Names are
 // kept, as code reads function names (doctor's check ids). Type-checking is
 // `npm run typecheck`; esbuild only strips types.
 import { build } from "esbuild";

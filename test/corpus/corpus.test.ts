@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { run } from "../../src/cli/run.ts";
 import { DOUBLE_BIN } from "../support/project.ts";
 import { committedCases, generatedCases, type CorpusCase } from "./cases.ts";
-import { compileCli, type CompiledCli } from "./compiled.ts";
+import { compileCli, type CompiledCli } from "../support/compiled.ts";
 import { measure, requireGnuTime, type Measured } from "./measure.ts";
 import { caseWorld } from "./skeleton.ts";
 

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "../support/project.ts";
+import { ROOT } from "./project.ts";
 
 export interface CompiledCli {
   /** `node <main> …` runs the runner as the image ships it. */
