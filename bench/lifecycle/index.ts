@@ -155,7 +155,7 @@ function rowsOf(platform: Platform, raw: PlatformRaw): Row[] {
         baseline: { label: direct.label, summary: b },
         overhead: formatSigned(added, "ms"),
         goal,
-        verdict: c.n > 0 && b.n > 0 && added <= goalMs ? "MET" : "MISSED",
+        verdict: subject.context ? "INFO" : c.n > 0 && b.n > 0 && added <= goalMs ? "MET" : "MISSED",
         figure: `runner adds ${formatValue(added, "ms")} at the median`,
         notes: [
           `paired per round (runner − baseline of the same round): median ${formatSigned(paired.median, "ms")} [${formatSigned(paired.min, "ms")} … ${formatSigned(paired.max, "ms")}]`,
@@ -207,17 +207,15 @@ function rowsOf(platform: Platform, raw: PlatformRaw): Row[] {
 
 /** Where the runner's start-up goes, from the double's call log (medians). */
 function breakdown(samples: TrialResult[], baseline: TrialResult[]): string {
-  const version = samples.map((s) => s.calls.find((c) => c.argv === "version")).filter((c) => c !== undefined);
-  if (version.length === 0) return "";
+  const first = samples
+    .map((s) => [...s.calls].sort((x, y) => x.startMs - y.startMs)[0])
+    .filter((c) => c !== undefined);
+  if (first.length === 0) return "";
   const med = (xs: number[]) => summarize(xs).median;
-  const firstCall = med(version.map((c) => c.startMs));
+  const firstCall = med(first.map((c) => c.startMs));
   const doubleBoot = med(baseline.map((s) => s.spawnMs));
-  const runAfterVersion = med(
-    samples
-      .map((s) => s.spawnMs - (s.calls.find((c) => c.argv === "version")?.startMs ?? Number.NaN))
-      .filter(Number.isFinite),
-  );
-  return `medians: the runner's first encore call (\`encore version\`) is logged ${formatValue(firstCall, "ms")} after launch, of which about ${formatValue(doubleBoot, "ms")} is the double's own start-up (the baseline column), so the runner spends about ${formatValue(firstCall - doubleBoot, "ms")} before its first spawn; \`encore run\` is logged ${formatValue(runAfterVersion, "ms")} after \`encore version\``;
+  const commands = [...new Set(first.map((c) => `\`encore ${c.argv}\``))].join(" or ");
+  return `medians: the runner's first encore call (${commands}) is logged ${formatValue(firstCall, "ms")} after launch, of which about ${formatValue(doubleBoot, "ms")} is the double's own start-up (the baseline column), so the runner spends about ${formatValue(firstCall - doubleBoot, "ms")} before its first spawn`;
 }
 
 function stopBreakdown(samples: TrialResult[]): string {

@@ -36,7 +36,7 @@ describe("formatPretty", () => {
   test("without colour: plain text, ANSI stripped, relayed lines in a gutter", () => {
     assert.equal(
       formatPretty(record, { color: false }),
-      "03:04:05.678 INFO  encore-ts dev  │ Encore development server running! url=http://x",
+      "03:04:05.678 INFO  encore-ts dev  | Encore development server running! url=http://x",
     );
   });
   test("with colour: keeps encore's own colours", () => {

@@ -61,7 +61,7 @@ describe("build", () => {
     assert.deepEqual(build.argv, ["build", "docker", "ghcr.io/acme/platform/api:abc1234-encore"]);
     assert.equal(build.cwd, project.path("backend"));
     assert.equal(build.env.DISABLE_ENCORE_TELEMETRY, "1");
-    assert.match(finished.stderr, /INFO .*encore-ts build .*│ .*INF successfully exported app as docker image/);
+    assert.match(finished.stderr, /INFO .*encore-ts build .*\| .*INF successfully exported app as docker image/);
     assert.match(finished.stderr, /built ghcr.io\/acme\/platform\/api:abc1234-encore/);
   });
 

@@ -169,7 +169,7 @@ describe("dev", () => {
     const { port, cli } = await setup();
     const run = cli();
     const banner = await run.waitForLine(/Encore development server running!/);
-    assert.match(banner, /INFO .*encore-ts dev .*│/);
+    assert.match(banner, /INFO .*encore-ts dev .*\| /);
     const ready = await run.waitForLine(/dev server ready/);
     assert.match(ready, new RegExp(`ready at http://127\\.0\\.0\\.1:${port} .*readyMs=\\d+`));
     run.kill("SIGTERM");
