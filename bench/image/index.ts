@@ -125,9 +125,12 @@ export async function measureImage(
   };
 }
 
-/** Every RUN that installs something must be CACHED after a src/ change; the compile must not be. */
+/**
+ * Every RUN that installs something must be CACHED after a src/ change; the compile, and the
+ * code cache made from its output, must not be.
+ */
 function dependencyReuse(changed: RebuildSample[]): { ok: boolean; summary: string } {
-  const isDependency = (name: string) => / RUN /.test(name) && !/npm run build/.test(name);
+  const isDependency = (name: string) => / RUN /.test(name) && !/npm run build|code-cache\.cjs/.test(name);
   const missed = new Set<string>();
   const dependencySteps = new Set<string>();
   const rebuilt = new Set<string>();
