@@ -86,7 +86,28 @@ function readCache(file) {
   }
 }
 
-/** The compiled bundle: from the cache when V8 takes it, else compiled eagerly and the cache (re)written. */
+/** Whether a cache can be written to `dir` (made if missing): a read-only install compiles as usual. */
+function canStore(dir) {
+  try {
+    if (!fs.statSync(dir).isDirectory()) return false;
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch (error) {
+    if (error.code !== "ENOENT") return false;
+  }
+  try {
+    fs.accessSync(path.dirname(dir), fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The compiled bundle: from the cache when V8 takes it; else compiled eagerly and the cache
+ * (re)written; else, where no cache can be written, compiled as usual (lazily, which is faster
+ * once than compiling everything for nothing).
+ */
 function load(bundlePath) {
   const source = fs.readFileSync(bundlePath, "utf8");
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return compile(bundlePath, source);
@@ -99,6 +120,10 @@ function load(bundlePath) {
       return script;
     }
     debug("rejected by V8: %s", file);
+  }
+  if (!canStore(path.dirname(file))) {
+    debug("not written (%s): not a writable directory", path.dirname(file));
+    return compile(bundlePath, source);
   }
   const script = compileEagerly(bundlePath, source);
   store(file, script);
