@@ -214,7 +214,7 @@ function breakdown(samples: TrialResult[], baseline: TrialResult[]): string {
   const med = (xs: number[]) => summarize(xs).median;
   const firstCall = med(first.map((c) => c.startMs));
   const doubleBoot = med(baseline.map((s) => s.spawnMs));
-  const commands = [...new Set(first.map((c) => `\`encore ${c.argv}\``))].join(" or ");
+  const commands = [...new Set(first.map((c) => `\`encore ${c.argv.split(" ")[0]}\``))].join(" or ");
   return `medians: the runner's first encore call (${commands}) is logged ${formatValue(firstCall, "ms")} after launch, of which about ${formatValue(doubleBoot, "ms")} is the double's own start-up (the baseline column), so the runner spends about ${formatValue(firstCall - doubleBoot, "ms")} before its first spawn`;
 }
 

@@ -20,6 +20,8 @@ interface DevServerOptions {
   heartbeatMs?: number;
   probeIntervalMs?: number;
   now?: () => number;
+  /** Called once `encore run` has been spawned: work that should not delay that spawn starts here. */
+  onSpawned?: () => void;
 }
 
 type Outcome = { kind: "exited"; exit: Exit } | { kind: "stop-requested" } | { kind: "not-ready" };
@@ -62,6 +64,7 @@ export async function runDevServer(options: DevServerOptions): Promise<void> {
       else if (isPortInUseLine(line)) portInUse = true;
     },
   });
+  options.onSpawned?.();
 
   const stopRequested = new Promise<Outcome>((resolve) => {
     signal.addEventListener("abort", () => resolve({ kind: "stop-requested" }), { once: true });

@@ -7,6 +7,8 @@ import { DOUBLE_BIN, tempProject, type TempProject } from "./project.ts";
 export interface DoubleCall {
   event: "call";
   pid: number;
+  /** The double's Date.now() as it started. */
+  time: number;
   argv: string[];
   cwd: string;
   env: Record<string, string>;
@@ -16,6 +18,7 @@ export interface DoubleCall {
 export interface DoubleEvent {
   event: string;
   pid: number;
+  time: number;
   signal?: string;
   code?: number;
   stdin?: string;

@@ -103,9 +103,24 @@ export async function dev(opts: DevOptions, signal: AbortSignal): Promise<void> 
 
 async function runDevSteps(steps: Step[], opts: DevOptions, stop: StopRequest, background: Background): Promise<void> {
   const { log } = opts;
+  // The version check only warns, in the background. It starts when the SDK check needs its
+  // answer, else once `encore run` is spawned: before that it would only compete with the way
+  // to the first spawn (start-up).
+  let versionCheck: Step | undefined;
+  const startVersionCheck = () => {
+    if (versionCheck) void runCommonStep(versionCheck, "dev", log, background, stop);
+    versionCheck = undefined;
+  };
   for (const step of steps) {
     if (stop.signal.aborted) return;
     switch (step.kind) {
+      case "version":
+        versionCheck = step;
+        break;
+      case "check-sdk":
+        startVersionCheck();
+        await runCommonStep(step, "dev", log, background, stop);
+        break;
       case "install":
         if (!(await runInstall(step, "dev", log, stop))) return;
         break;
@@ -139,6 +154,7 @@ async function runDevSteps(steps: Step[], opts: DevOptions, stop: StopRequest, b
             shutdownTimeoutMs: step.shutdownTimeoutMs,
             log,
             stop,
+            onSpawned: startVersionCheck,
           });
         } finally {
           await relay?.close();

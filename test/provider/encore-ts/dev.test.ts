@@ -95,6 +95,46 @@ describe("dev", () => {
     assertNoLeftovers(world);
   });
 
+  test("with packages turned off, the version check starts once encore run is spawned, not before the secrets", async () => {
+    const { world, cli } = await setup({
+      scenario: { secretSet: { delayMs: 150 } },
+      yml: (port) => `backend:
+  provider: encore-ts
+  providers:
+    encore-ts:
+      install: {enabled: false}
+      dev:
+        env_file: .env.local
+        listen: "127.0.0.1:${port}"
+        encore_secrets:
+          from_env: [STRIPE_KEY, LOGTO_SECRET]
+`,
+    });
+    const run = cli();
+    await run.waitForLine(/dev server ready/);
+    // It runs in the background; wait until the double has logged it, then stop.
+    const versionCall = async () => {
+      for (let i = 0; i < 200; i++) {
+        const call = world.calls().find((c) => c.argv[0] === "version");
+        if (call) return call;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      assert.fail("encore version was never called");
+    };
+    const version = await versionCall();
+    run.kill("SIGTERM");
+    assert.equal((await run.finished()).code, 0);
+    const calls = world.calls();
+    const runCall = calls.find((c) => c.argv[0] === "run")!;
+    const secretPids = new Set(calls.filter((c) => commandOf(c) === "secret set").map((c) => c.pid));
+    const secretsDone = world.events().filter((e) => e.event === "exit" && secretPids.has(e.pid));
+    assert.equal(secretsDone.length, 2);
+    // Each `secret set` sleeps 150 ms before it exits; a version check started first would have
+    // logged its call long before the last of them exited.
+    for (const done of secretsDone) assert.ok(version.time >= done.time, "version started after the secrets were set");
+    assert.ok(version.time >= runCall.time - 5, "and not before encore run");
+  });
+
   test("secret values reach encore on stdin and nowhere else", async () => {
     const { world, cli } = await setup();
     const run = cli();
