@@ -57,9 +57,11 @@ export async function breakDownLayers(image: string, base: string): Promise<Laye
 
 function partOf(createdBy: string): Part {
   if (/^COPY \S*\/opt\/encore /.test(createdBy)) return "encore";
-  // Only what is copied there is the runner; a RUN that merely links to it (ln -s) is not.
+  // What is copied there is the runner, and so is the code cache made from it; a RUN that
+  // merely links to it (ln -s) is not.
   if (/^COPY .* \/opt\/stagecraft-encore\/(?:node_modules|package\.json|bin|data|dist)\b/.test(createdBy))
     return "runner";
+  if (/bin\/code-cache\.cjs/.test(createdBy)) return "runner";
   return "tooling";
 }
 
