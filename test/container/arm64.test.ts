@@ -85,10 +85,15 @@ describe("the linux/arm64 image, under emulation", () => {
     assert.deepEqual([uname.exitCode, uname.stdout], [0, "aarch64\n"], uname.stderr);
   });
 
-  test("the runner's version, and encore version from the linux_arm64 release layout", async () => {
+  test("the runner's version (from the code cache made at build time), and encore version from the linux_arm64 release layout", async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
-    const version = await run(["version"]);
+    const version = await run(["version"], { env: { NODE_DEBUG: "stagecraft-code-cache" } });
     assert.deepEqual([version.exitCode, version.stdout], [0, `stagecraft-encore ${pkg.version}\n`], version.stderr);
+    // The code cache made under emulation at build time is V8's arm64 one, and V8 takes it.
+    assert.match(
+      version.stderr,
+      /: used \/opt\/stagecraft-encore\/dist\/v8-cache\/[0-9a-f]{8}-v24\.\d+\.\d+-arm64\.bin\n/,
+    );
 
     const copy = project();
     const encore = await run(

@@ -63,6 +63,22 @@ describe("the toolbox container", () => {
     assert.equal(statSync(copy.callLog).uid, 1000, "encore ran as uid 1000");
   });
 
+  test("a fresh container runs the runner from the V8 code cache the image was built with", async () => {
+    const copy = project();
+    const version = await runToolbox({
+      image,
+      command: ["version"],
+      project: copy,
+      env: { NODE_DEBUG: "stagecraft-code-cache" },
+    });
+    assert.equal(version.exitCode, 0, version.stderr);
+    assert.match(
+      version.stderr,
+      /STAGECRAFT-CODE-CACHE \d+: used \/opt\/stagecraft-encore\/dist\/v8-cache\/[0-9a-f]{8}-v24\.\d+\.\d+-x64\.bin\n/,
+    );
+    assert.doesNotMatch(version.stderr, /rejected|wrote|not written/);
+  });
+
   test("knows its Encore version without the network: doctor reads the verified release, never waits on `encore version`", async () => {
     const copy = project();
     const release = await runToolbox({ image, command: ["cat", "/opt/encore/encore-release.json"], project: copy });
