@@ -7,11 +7,12 @@ import { createLogger } from "../../src/logging/logger.ts";
 import { prepareInstall, runInstall } from "../../src/provider/encore-ts/install.ts";
 import { checkInstalledSdk } from "../../src/provider/encore-ts/sdk-check.ts";
 import { stopRequest } from "../../src/process/spawn.ts";
-import { ensureExited, Observed } from "../lib/child.ts";
+import { ensureExited } from "../lib/child.ts";
+import { observeRunnerDev } from "../lib/runner.ts";
 import type { Snapshot } from "../lib/snapshot.ts";
 import { formatSigned, formatValue, pairwise, rotated, summarize } from "../lib/stats.ts";
 import type { Row, SectionResult } from "../lib/types.ts";
-import { createWorld, freePort, removeWorld, type WorldDescription } from "../lib/world.ts";
+import { createWorld, removeWorld, type WorldDescription } from "../lib/world.ts";
 
 // g. The install step on a restart with nothing changed: `stagecraft-encore dev` with the step
 // on (its record of the last install matches, so it only decides to skip and checks the
@@ -190,18 +191,7 @@ async function installWorld(snapshot: Snapshot, install: boolean): Promise<World
 }
 
 async function restart(snapshot: Snapshot, world: WorldDescription): Promise<Sample> {
-  const port = await freePort();
-  const observed = new Observed({
-    command: [
-      process.execPath,
-      join(snapshot.distDir, "bin", "stagecraft-encore.js"),
-      "dev",
-      "--listen",
-      `127.0.0.1:${port}`,
-    ],
-    cwd: world.app,
-    env: world.env,
-  });
+  const observed = await observeRunnerDev(snapshot, world);
   try {
     const run = await observed.waitForLine(/starting encore run/, TIMEOUT_MS);
     const ready = await observed.waitForLine(/dev server ready at /, TIMEOUT_MS);

@@ -1,19 +1,13 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
-import { ensureExited, Observed } from "../lib/child.ts";
+import { ensureExited } from "../lib/child.ts";
+import { observeRunnerDev } from "../lib/runner.ts";
 import type { Snapshot } from "../lib/snapshot.ts";
 import { formatValue, rotated, summarize } from "../lib/stats.ts";
 import { DEFAULT_SECRET_CONCURRENCY } from "../../src/config/schema.ts";
 import type { Row, SectionResult } from "../lib/types.ts";
-import {
-  createWorld,
-  freePort,
-  readCallLog,
-  readSecretStore,
-  removeWorld,
-  type WorldDescription,
-} from "../lib/world.ts";
+import { createWorld, readCallLog, readSecretStore, removeWorld, type WorldDescription } from "../lib/world.ts";
 
 // c. Secret sync: 13 secrets × 3 types against a double that takes 200 ms per `secret set`,
 // through the runner (one call per secret with all types, 4 at once by default) against the
@@ -183,18 +177,7 @@ async function runnerSync(
   world: WorldDescription,
   values: Record<string, string>,
 ): Promise<RunnerSample> {
-  const port = await freePort();
-  const observed = new Observed({
-    command: [
-      process.execPath,
-      join(snapshot.distDir, "bin", "stagecraft-encore.js"),
-      "dev",
-      "--listen",
-      `127.0.0.1:${port}`,
-    ],
-    cwd: world.app,
-    env: world.env,
-  });
+  const observed = await observeRunnerDev(snapshot, world);
   try {
     const syncing = await observed.waitForLine(/syncing \d+ secret\(s\)/, TIMEOUT_MS);
     const last = await observed.waitForLine(new RegExp(`secret ${NAMES[NAMES.length - 1]} set`), TIMEOUT_MS);
