@@ -33,10 +33,9 @@ const TIMEOUT_MS = 30_000;
 export const RUN_ARGV = ["run", "--debug", "--verbose", "--watch", "--listen", "127.0.0.1:{port}", "--browser=never"];
 const RUNNER_ARGS = ["dev", "--listen", "127.0.0.1:{port}"];
 
-/** On the host: the runner through tsx and through dist/, and the double started directly. One world (HOME, daemon) for all three. */
-export async function hostPlatform(snapshot: Snapshot): Promise<Platform> {
-  const world = await createWorld({ encoreBinDir: snapshot.doubleBin, nodeBinDir: dirname(process.execPath) });
-  const spec = (subject: Subject, command: string[]): TrialSpec => ({
+/** A trial in `world`: the runner gets SIGTERM (it sends encore SIGINT), the double SIGINT directly. */
+function trialSpec(world: WorldDescription, subject: Subject, command: string[]): TrialSpec {
+  return {
     subject,
     command,
     cwd: world.app,
@@ -44,7 +43,13 @@ export async function hostPlatform(snapshot: Snapshot): Promise<Platform> {
     log: world.log,
     stopSignal: subject === "runner" ? "SIGTERM" : "SIGINT",
     timeoutMs: TIMEOUT_MS,
-  });
+  };
+}
+
+/** On the host: the runner through tsx and through dist/, and the double started directly. One world (HOME, daemon) for all three. */
+export async function hostPlatform(snapshot: Snapshot): Promise<Platform> {
+  const world = await createWorld({ encoreBinDir: snapshot.doubleBin, nodeBinDir: dirname(process.execPath) });
+  const spec = (subject: Subject, command: string[]) => trialSpec(world, subject, command);
   return {
     id: "host",
     title: "host",
@@ -127,15 +132,7 @@ export async function imageExecPlatform(image: string, harnessRoot: string, runn
     nodeBinDir: "/usr/local/bin",
     encoreBinDir: "/opt/encore/bin",
   } satisfies WorldOptions);
-  const spec = (subject: Subject, command: string[]): TrialSpec => ({
-    subject,
-    command,
-    cwd: world.app,
-    env: world.env,
-    log: world.log,
-    stopSignal: subject === "runner" ? "SIGTERM" : "SIGINT",
-    timeoutMs: TIMEOUT_MS,
-  });
+  const spec = (subject: Subject, command: string[]) => trialSpec(world, subject, command);
   return {
     id: "image-exec",
     title: "image (docker exec)",
