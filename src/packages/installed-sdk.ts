@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import semver from "semver";
 import { readFileSync } from "node:fs";
+import { readPackageJson } from "./package-json.ts";
 
 // The `encore.dev` SDK an app actually runs with. Encore checks only the version declared in
 // package.json (tsparser/src/builder/package_mgmt.rs, PackageVersion::is_installed); what the
@@ -30,6 +31,25 @@ export function findInstalledVersion(
 /** The version Encore compares: the declared one with ^, ~ and = stripped, as Encore strips them. */
 export function declaredVersion(range: string | undefined): string | undefined {
   return range?.replace(/^[\^=~]+/, "");
+}
+
+/**
+ * encore.dev as `dependencies` in the app's package.json declare it; Encore ignores
+ * devDependencies (tsparser/src/builder/package_mgmt.rs).
+ */
+export function declaredSdk(appRoot: string): { range: string; file: string } | undefined {
+  const file = join(appRoot, "package.json");
+  const read = readPackageJson(file);
+  const range = read.ok ? read.value.dependencies[SDK_PACKAGE] : undefined;
+  return range === undefined ? undefined : { range, file };
+}
+
+/** The declared version when it is newer than the CLI's, by any amount: Encore then refuses to compile. */
+export function declaredAhead(range: string | undefined, cli: string): string | undefined {
+  const version = declaredVersion(range);
+  if (version === undefined) return undefined;
+  const { kind } = compareSdk(version, cli);
+  return kind === "ahead" || kind === "ahead-patch" ? version : undefined;
 }
 
 type SdkVerdict =

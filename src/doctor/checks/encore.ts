@@ -1,15 +1,13 @@
-import { join } from "node:path";
 import { readCliVersion } from "../../encore/cli-version.ts";
 import { isSupported, supportedRangeText } from "../../encore/version.ts";
 import { definedEnv } from "../../env/environment.ts";
 import {
   compareSdk,
-  declaredVersion,
+  declaredAhead,
+  declaredSdk,
   encoreWillRewrite,
   findInstalledVersion,
-  SDK_PACKAGE,
 } from "../../packages/installed-sdk.ts";
-import { readPackageJson } from "../../packages/package-json.ts";
 import { fail, pass, warn, type Check, type CheckResult } from "../types.ts";
 
 /**
@@ -36,7 +34,7 @@ export const checkEncore: Check = async (ctx) => {
   const declared = ctx.appDir ? declaredSdk(ctx.appDir) : undefined;
   const installed = ctx.appDir ? findInstalledVersion(ctx.appDir) : undefined;
   const side = [
-    `declared:  ${declared ? `encore.dev ${declared.raw} (package.json dependencies)` : "none in package.json dependencies"}`,
+    `declared:  ${declared ? `encore.dev ${declared.range} (package.json dependencies)` : "none in package.json dependencies"}`,
     `installed: ${installed ? `encore.dev ${installed.version} (${installed.file})` : "not installed"}`,
     `cli:       ${cli.ok ? `encore ${cli.version}` : "unknown"}`,
   ];
@@ -59,7 +57,7 @@ export const checkEncore: Check = async (ctx) => {
 
 function compare(
   cli: string,
-  declared: Declared | undefined,
+  declared: { range: string; file: string } | undefined,
   installed: { version: string } | undefined,
   side: string[],
 ): CheckResult {
@@ -74,12 +72,11 @@ function compare(
       side,
     );
   }
-  const stripped = declaredVersion(declared?.raw);
-  const declaredKind = declared && stripped ? compareSdk(stripped, cli).kind : undefined;
-  if (declared && stripped && (declaredKind === "ahead" || declaredKind === "ahead-patch")) {
+  const stripped = declaredAhead(declared?.range, cli);
+  if (declared && stripped) {
     return fail(
       "encore-version",
-      `encore ${cli} is older than encore.dev ${declared.raw} declared in ${declared.file}; Encore refuses to compile the app`,
+      `encore ${cli} is older than encore.dev ${declared.range} declared in ${declared.file}; Encore refuses to compile the app`,
       `${rebuild(stripped)}, or pin encore.dev to ${cli}`,
       side,
     );
@@ -92,10 +89,10 @@ function compare(
       ? warn("encore-version", message, fix, side)
       : fail("encore-version", `${message}; dev refuses to start`, fix, side);
   }
-  if (encoreWillRewrite(declared?.raw, cli)) {
+  if (encoreWillRewrite(declared?.range, cli)) {
     return warn(
       "encore-version",
-      `Encore will rewrite encore.dev${declared ? ` ${declared.raw}` : ""} in package.json to ^${cli} and install it, which resolves to the newest ${cli.split(".")[0]}.x`,
+      `Encore will rewrite encore.dev${declared ? ` ${declared.range}` : ""} in package.json to ^${cli} and install it, which resolves to the newest ${cli.split(".")[0]}.x`,
       `pin encore.dev to ${cli} in package.json dependencies`,
       side,
     );
@@ -103,23 +100,10 @@ function compare(
   if (verdict?.kind === "behind") {
     return warn(
       "encore-version",
-      `the installed encore.dev ${verdict.installed} is older than the declared ${declared?.raw ?? cli}: the lockfile is out of date`,
+      `the installed encore.dev ${verdict.installed} is older than the declared ${declared?.range ?? cli}: the lockfile is out of date`,
       `update the lockfile so that it resolves encore.dev ${cli}`,
       side,
     );
   }
   return pass("encore-version", `encore ${cli} is supported and matches encore.dev`, side);
-}
-
-interface Declared {
-  raw: string;
-  file: string;
-}
-
-/** `dependencies` only: Encore ignores devDependencies (tsparser/src/builder/package_mgmt.rs). */
-function declaredSdk(appDir: string): Declared | undefined {
-  const file = join(appDir, "package.json");
-  const read = readPackageJson(file);
-  const raw = read.ok ? read.value.dependencies[SDK_PACKAGE] : undefined;
-  return raw === undefined ? undefined : { raw, file };
 }

@@ -1,14 +1,13 @@
-import { join } from "node:path";
 import { ProviderError, type Operation } from "../../errors/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import {
   compareSdk,
-  declaredVersion,
+  declaredAhead,
+  declaredSdk,
   encoreWillRewrite,
   findInstalledVersion,
   SDK_PACKAGE,
 } from "../../packages/installed-sdk.ts";
-import { readPackageJson } from "../../packages/package-json.ts";
 
 // After the install: the encore.dev SDK actually installed must not run ahead of the CLI's
 // native runtime. Encore compares only the declared version, and rewrites an older one to
@@ -38,19 +37,17 @@ export async function checkInstalledSdk(
     log.debug("the encore CLI's version is unknown; the installed encore.dev is not compared with it");
     return;
   }
-  const pkg = readPackageJson(join(step.appRoot, "package.json"));
-  const declared = pkg.ok ? pkg.value.dependencies[SDK_PACKAGE] : undefined;
+  const declared = declaredSdk(step.appRoot)?.range;
   const installed = findInstalledVersion(step.appRoot);
   const pin = `pin "${SDK_PACKAGE}": "${cli}" in package.json's dependencies (exactly, no ^) and update the lockfile`;
   const rebuild = (version: string) =>
     `build the toolbox for the app's version: docker compose build --build-arg ENCORE_VERSION=${version} --build-arg ENCORE_SHA256=<sha256 of its release>`;
 
   // Encore refuses any declared version newer than its own; say so before it does.
-  const declaredKind = declared === undefined ? undefined : compareSdk(declaredVersion(declared) ?? "", cli).kind;
-  const declaredAhead = declaredKind === "ahead" || declaredKind === "ahead-patch";
+  const declaredNewer = declaredAhead(declared, cli);
   const verdict = installed ? compareSdk(installed.version, cli) : undefined;
-  if (verdict?.kind === "ahead" || declaredAhead) {
-    const version = verdict?.kind === "ahead" ? verdict.installed : (declaredVersion(declared) ?? "");
+  if (verdict?.kind === "ahead" || declaredNewer) {
+    const version = verdict?.kind === "ahead" ? verdict.installed : declaredNewer!;
     const where =
       verdict?.kind === "ahead" && installed
         ? `installed ${SDK_PACKAGE} ${version} (${installed.file})`
