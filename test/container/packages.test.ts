@@ -28,7 +28,7 @@ import { promisify } from "node:util";
 import semver from "semver";
 import { deferred } from "../support/cleanup.ts";
 import type { DoubleEvent } from "../support/double.ts";
-import { dockerOk, uniqueName, waitForLogLine } from "../support/docker.ts";
+import { dockerOk, uniqueName } from "../support/docker.ts";
 import { ENCORE_VERSION } from "../support/image.ts";
 import { helloCompose, toolboxImage, type HelloCompose } from "./toolbox.ts";
 

@@ -3,7 +3,6 @@ import { resolveDevSettings, type DevSettings } from "../../config/settings.ts";
 import { runArgs, versionArgs } from "../../encore/commands.ts";
 import { relayAddress, startDebugRelay } from "../../debugger/relay.ts";
 import { runDevServer } from "../../encore/dev-server.ts";
-import type { Environment } from "../../env/environment.ts";
 import { stopRequest, type CommandSpec, type StopRequest } from "../../process/spawn.ts";
 import { writeLocalSecrets } from "../../secrets/local-store.ts";
 import { planSecretSync, type SecretPlan } from "../../secrets/plan.ts";

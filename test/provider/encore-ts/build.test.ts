@@ -66,7 +66,7 @@ describe("build", () => {
   });
 
   test("BUILD_FAILED (exit 7) with the exit code, a tail and the reference attempted", async () => {
-    const { project, world, env } = await fixture({ build: { load: false, fail: true } });
+    const { project, env } = await fixture({ build: { load: false, fail: true } });
     const finished = await runCli(["build", "--tag", "v1", "--log-format", "json"], { cwd: project.dir, env });
     assert.equal(finished.code, 7);
     assert.equal(finished.stdout, "");
@@ -79,7 +79,7 @@ describe("build", () => {
   });
 
   test("a cancelled build is BUILD_FAILED even though encore exits 0", async () => {
-    const { project, world, env } = await fixture({ build: { load: false, hang: true } });
+    const { project, env } = await fixture({ build: { load: false, hang: true } });
     const run = new RunningCli(["build", "--tag", "v1"], { cwd: project.dir, env });
     defer(() => run.kill("SIGKILL"));
     await run.waitForLine(/compiling Encore application/);
@@ -221,7 +221,7 @@ backend:
   });
 
   test("--tag defaults to the commit (12 hex digits), with -dirty for uncommitted changes, and GITHUB_OUTPUT gets image=<ref>", async () => {
-    const { project, world, env } = await fixture();
+    const { project, env } = await fixture();
     const git = (...args: string[]) =>
       execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
         cwd: project.dir,
@@ -242,7 +242,7 @@ backend:
   });
 
   test("rejects build.config together with skip_config, and a config file that is not there", async () => {
-    const { project, world, env } = await fixture();
+    const { project, env } = await fixture();
     project.write(
       "stagecraft.yml",
       "backend:\n  provider: encore-ts\n  providers:\n    encore-ts:\n      build: {workdir: backend, config: missing.json, skip_config: true, arch: x86}\n",
