@@ -125,14 +125,7 @@ async function measureInProcess(progress: (message: string) => void): Promise<Re
       join(world.app, "package-lock.json"),
       `{\n  "lockfileVersion": 3,\n  "packages": {\n${body}    "": {}\n  }\n}\n`,
     );
-    const inspected = inspectInstall({
-      appRoot: world.app,
-      boundary: world.app,
-      enabled: true,
-      nodeMajor: nodeMajorOf(),
-    });
-    if (!inspected.ok) throw new Error(inspected.message);
-    writeMarker(inspected.inspection.choice.root, inspected.inspection.fingerprint);
+    markUpToDate(world.app);
     const log = createLogger({
       level: "info",
       format: "json",
@@ -178,14 +171,7 @@ async function installWorld(snapshot: Snapshot, install: boolean): Promise<World
   );
   world.env.PATH = `${join(root, "bin")}:${world.env.PATH}`;
   if (install) {
-    const inspected = inspectInstall({
-      appRoot: world.app,
-      boundary: world.app,
-      enabled: true,
-      nodeMajor: nodeMajorOf(),
-    });
-    if (!inspected.ok) throw new Error(inspected.message);
-    writeMarker(inspected.inspection.choice.root, inspected.inspection.fingerprint);
+    markUpToDate(world.app);
   }
   return world;
 }
@@ -203,4 +189,11 @@ async function restart(snapshot: Snapshot, world: WorldDescription): Promise<Sam
   } finally {
     await ensureExited(observed);
   }
+}
+
+/** Writes the install record an install of the app's packages leaves, so the step finds them up to date. */
+function markUpToDate(app: string): void {
+  const inspected = inspectInstall({ appRoot: app, boundary: app, enabled: true, nodeMajor: nodeMajorOf() });
+  if (!inspected.ok) throw new Error(inspected.message);
+  writeMarker(inspected.inspection.choice.root, inspected.inspection.fingerprint);
 }
