@@ -70,16 +70,22 @@ const calls = (project: TempProject) =>
 const settings = { enabled: true, timeoutMs: 60_000 };
 const never = stopRequest([new AbortController().signal]);
 
+/** prepareInstall for `project` as dev calls it; `options` replace any of that. */
+function prepare(project: TempProject, options: Partial<Parameters<typeof prepareInstall>[0]> = {}) {
+  return prepareInstall({
+    settings,
+    appRoot: project.dir,
+    boundary: project.dir,
+    env: env(project),
+    operation: "dev",
+    ...options,
+  });
+}
+
 describe("install step", () => {
   test("a fresh app: npm ci with its lockfile, in the app root, with encore's prepared environment; then up to date", async () => {
     const project = app({ "package-lock.json": "{}" });
-    const step = prepareInstall({
-      settings,
-      appRoot: project.dir,
-      boundary: project.dir,
-      env: env(project),
-      operation: "dev",
-    });
+    const step = prepare(project);
     assert.equal(step.inspection.decision.reason, "node_modules is missing");
     assert.deepEqual(
       [step.spec?.file, ...(step.spec?.args ?? [])],
@@ -99,35 +105,19 @@ describe("install step", () => {
     );
     assert.ok(existsSync(project.path("node_modules", MARKER_FILE)));
 
-    const again = prepareInstall({
-      settings,
-      appRoot: project.dir,
-      boundary: project.dir,
-      env: env(project),
-      operation: "dev",
-    });
+    const again = prepare(project);
     assert.equal(again.inspection.decision.reason, "up to date");
     assert.equal(again.spec, undefined);
     await runInstall(again, "dev", logger().log, never);
     assert.equal(calls(project).length, 1, "nothing ran the second time");
 
     project.write("package-lock.json", '{"changed": true}');
-    assert.equal(
-      prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" })
-        .inspection.decision.reason,
-      "the lockfile changed",
-    );
+    assert.equal(prepare(project).inspection.decision.reason, "the lockfile changed");
   });
 
   test("pnpm by its lockfile: pnpm from PATH, frozen", () => {
     const project = app({ "pnpm-lock.yaml": "lockfileVersion: '9.0'\n" });
-    const step = prepareInstall({
-      settings,
-      appRoot: project.dir,
-      boundary: project.dir,
-      env: env(project),
-      operation: "dev",
-    });
+    const step = prepare(project);
     assert.deepEqual(
       [step.spec?.file, ...(step.spec?.args ?? [])],
       [join(FAKE_BIN, "pnpm"), "install", "--frozen-lockfile", "--prefer-offline"],
@@ -138,13 +128,7 @@ describe("install step", () => {
     const project = app({
       "package.json": JSON.stringify({ packageManager: "pnpm@9", dependencies: { "encore.dev": "1.56.4" } }),
     });
-    const step = prepareInstall({
-      settings,
-      appRoot: project.dir,
-      boundary: project.dir,
-      env: env(project, { PATH: `${FAKE_BIN}:${COREPACK_BIN}:${NODE_DIR}` }),
-      operation: "dev",
-    });
+    const step = prepare(project, { env: env(project, { PATH: `${FAKE_BIN}:${COREPACK_BIN}:${NODE_DIR}` }) });
     assert.deepEqual(
       [step.spec?.file, ...(step.spec?.args ?? [])],
       [join(COREPACK_BIN, "corepack"), "pnpm@9", "install"],
@@ -158,13 +142,7 @@ describe("install step", () => {
 
   test("turned off: nothing is detected or run, even for a bun app", async () => {
     const project = app({ "bun.lockb": "" });
-    const step = prepareInstall({
-      settings: { ...settings, enabled: false },
-      appRoot: project.dir,
-      boundary: project.dir,
-      env: env(project),
-      operation: "dev",
-    });
+    const step = prepare(project, { settings: { ...settings, enabled: false } });
     assert.equal(step.inspection.decision.reason, "turned off");
     await runInstall(step, "dev", logger().log, never);
     assert.deepEqual(calls(project), []);
@@ -173,8 +151,7 @@ describe("install step", () => {
   test("a bun app is INVALID_PROJECT with what to do", () => {
     const project = app({ "bun.lock": "" });
     assert.throws(
-      () =>
-        prepareInstall({ settings, appRoot: project.dir, boundary: project.dir, env: env(project), operation: "dev" }),
+      () => prepare(project),
       (error: ProviderError) => {
         assert.equal(error.category, "INVALID_PROJECT");
         assert.match(error.message, /bun/);
@@ -187,13 +164,7 @@ describe("install step", () => {
   test("a failed install: DEV_SERVER_FAILED (BUILD_FAILED for build) with the last lines and a network hint, and no record", async () => {
     const project = app({ "node_modules/.stagecraft-encore-install.json": "{}", "node_modules/x": "" });
     for (const operation of ["dev", "build"] as const) {
-      const step = prepareInstall({
-        settings,
-        appRoot: project.dir,
-        boundary: project.dir,
-        env: env(project, { FAKE_PM_MODE: "fail" }),
-        operation,
-      });
+      const step = prepare(project, { env: env(project, { FAKE_PM_MODE: "fail" }), operation });
       await assert.rejects(runInstall(step, operation, logger().log, never), (error: ProviderError) => {
         assert.equal(error.category, operation === "dev" ? "DEV_SERVER_FAILED" : "BUILD_FAILED");
         assert.match(error.message, /npm install --no-audit --no-fund exited with code 1/);
@@ -207,13 +178,7 @@ describe("install step", () => {
 
   test("a stop during the install ends it promptly; dev then stops without an error", async () => {
     const project = app();
-    const step = prepareInstall({
-      settings,
-      appRoot: project.dir,
-      boundary: project.dir,
-      env: env(project, { FAKE_PM_MODE: "hang" }),
-      operation: "dev",
-    });
+    const step = prepare(project, { env: env(project, { FAKE_PM_MODE: "hang" }) });
     const stop = new AbortController();
     const { log, records } = logger();
     const running = runInstall(step, "dev", log, stopRequest([stop.signal]));
@@ -227,12 +192,9 @@ describe("install step", () => {
 
   test("its own timeout, not the readiness timeout, bounds it", async () => {
     const project = app();
-    const step = prepareInstall({
+    const step = prepare(project, {
       settings: { enabled: true, timeoutMs: 300 },
-      appRoot: project.dir,
-      boundary: project.dir,
       env: env(project, { FAKE_PM_MODE: "hang" }),
-      operation: "dev",
     });
     await assert.rejects(runInstall(step, "dev", logger().log, never), (error: ProviderError) => {
       assert.equal(error.category, "DEV_SERVER_FAILED");
@@ -250,13 +212,7 @@ describe("install step", () => {
       "backend/package.json": JSON.stringify({ dependencies: { "encore.dev": "1.56.4" } }),
     });
     defer(() => project.remove());
-    const step = prepareInstall({
-      settings,
-      appRoot: project.path("backend"),
-      boundary: project.dir,
-      env: env(project),
-      operation: "dev",
-    });
+    const step = prepare(project, { appRoot: project.path("backend") });
     assert.equal(step.spec?.cwd, project.dir);
     assert.deepEqual(step.spec?.args, ["ci", "--prefer-offline", "--no-audit", "--no-fund"]);
   });
