@@ -63,6 +63,17 @@ function devcontainer(
 }
 
 /** `devcontainer up`, the API answering from inside, then `down`; returns what the checks need. */
+/** What both devcontainers must give: the API answering inside, as node in /workspace, the SDK's types resolved, the runner's dev running. */
+async function assertServing(seen: Awaited<ReturnType<typeof upAndRequest>>): Promise<void> {
+  assert.equal(seen.response, EXPECTED_RESPONSE);
+  assert.deepEqual([seen.user, seen.workdir], ["node 1000", "/workspace"]);
+  assert.equal(seen.types, "/workspace/node_modules/encore.dev/api/mod.ts");
+  assert.ok(
+    (await containerProcesses(seen.containerId)).some((p) => RUNNER_DEV.test(p.args)),
+    "the runner's dev is the container's command",
+  );
+}
+
 async function upAndRequest(
   workspace: Workspace,
   /** The app's directory inside the container, where its packages are installed. */
@@ -185,13 +196,7 @@ describe("devcontainer up", () => {
     };
     const seen = await upAndRequest({ folder: ROOT, config, env, composeFiles }, "/workspace");
     t.diagnostic(`devcontainer up took ${seen.upMs} ms`);
-    assert.equal(seen.response, EXPECTED_RESPONSE);
-    assert.deepEqual([seen.user, seen.workdir], ["node 1000", "/workspace"]);
-    assert.equal(seen.types, "/workspace/node_modules/encore.dev/api/mod.ts");
-    assert.ok(
-      (await containerProcesses(seen.containerId)).some((p) => RUNNER_DEV.test(p.args)),
-      "the runner's dev is the container's command",
-    );
+    await assertServing(seen);
   });
 
   test("the devcontainer init writes, init run through the image: files owned by the repository's owner, the API answers inside", async (t) => {
@@ -249,12 +254,6 @@ describe("devcontainer up", () => {
     writeFileSync(config, JSON.stringify({ ...written, dockerComposeFile: composeFiles }));
     const seen = await upAndRequest({ folder: repo, config, env, composeFiles }, "/workspace");
     t.diagnostic(`devcontainer up took ${seen.upMs} ms`);
-    assert.equal(seen.response, EXPECTED_RESPONSE);
-    assert.deepEqual([seen.user, seen.workdir], ["node 1000", "/workspace"]);
-    assert.equal(seen.types, "/workspace/node_modules/encore.dev/api/mod.ts");
-    assert.ok(
-      (await containerProcesses(seen.containerId)).some((p) => RUNNER_DEV.test(p.args)),
-      "the runner's dev is the container's command",
-    );
+    await assertServing(seen);
   });
 });
