@@ -125,14 +125,13 @@ describe("dev", () => {
     run.kill("SIGTERM");
     assert.equal((await run.finished()).code, 0);
     const calls = world.calls();
-    const runCall = calls.find((c) => c.argv[0] === "run")!;
     const secretPids = new Set(calls.filter((c) => commandOf(c) === "secret set").map((c) => c.pid));
     const secretsDone = world.events().filter((e) => e.event === "exit" && secretPids.has(e.pid));
     assert.equal(secretsDone.length, 2);
     // Each `secret set` sleeps 150 ms before it exits; a version check started first would have
-    // logged its call long before the last of them exited.
+    // logged its call long before the last of them exited. (Against `encore run`'s own call only
+    // the spawn order is certain, not which double logs first, so that is not compared.)
     for (const done of secretsDone) assert.ok(version.time >= done.time, "version started after the secrets were set");
-    assert.ok(version.time >= runCall.time - 5, "and not before encore run");
   });
 
   test("secret values reach encore on stdin and nowhere else", async () => {
